@@ -1,6 +1,8 @@
 // Runs the uvu suites through tsx and ends with one plain summary line
 // ("N passed, N failed") that CI reads. Groups run in separate processes so
 // unit tests stay fast and isolated from the real-process integration tests.
+// Tests import workspace packages through the "source" export condition, so
+// they run against src/ without waiting for other packages' builds.
 //   node scripts/test.mjs                 all groups
 //   node scripts/test.mjs unit            one group
 //   node scripts/test.mjs unit raft       only files whose path matches /raft/
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const groups = {
   unit: { dir: 'packages', pattern: 'test[\\\\/].*\\.test\\.ts$', timeoutMs: 8 * 60_000 },
+  differential: { dir: 'test', pattern: 'differential[\\\\/].*\\.test\\.ts$', timeoutMs: 6 * 60_000 },
   integration: { dir: 'test', pattern: 'integration[\\\\/].*\\.test\\.ts$', timeoutMs: 12 * 60_000 },
 };
 
@@ -33,7 +36,7 @@ process.exit(failed > 0 || broken ? 1 : 0);
 
 function runGroup(dir, pattern, timeoutMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), dir, pattern, '-c', 'false'], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'node_modules/uvu/bin.js'), dir, pattern, '-c', 'false'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, FORCE_COLOR: '0' },
