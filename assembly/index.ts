@@ -1,0 +1,16 @@
+// The WebAssembly core: checksums and the Raft log record codec. Every
+// export works on a batch so the host crosses into wasm once per batch.
+import { initCrc32c } from './crc32c';
+import { initCrc64 } from './crc64';
+
+export { crc32c } from './crc32c';
+export { crc64 } from './crc64';
+export { frameRecords, decodeRecords, lastDamageKind, lastDamageOffset, lastEndOffset } from './log-codec';
+
+initCrc32c();
+initCrc64();
+
+/** First byte the host may use as scratch memory (after static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}
