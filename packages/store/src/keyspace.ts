@@ -1,0 +1,147 @@
+// One database: keys to values with optional absolute expiry. Keys are
+// binary; the map is keyed by their latin1 string, which is one char per
+// byte and so loses nothing.
+import type { Value } from './value.js';
+
+export interface KeyEntry {
+  value: Value;
+  /** Absolute expiry in ms since the epoch; 0 = none. */
+  expireAt: number;
+  /** Bumped on every change; WATCH compares it. */
+  version: number;
+}
+
+const ENTRY_OVERHEAD_BYTES = 64;
+
+export function keyString(key: Buffer): string {
+  return key.toString('latin1');
+}
+
+export class Keyspace {
+  private readonly map = new Map<string, KeyEntry>();
+  private expiring = 0;
+  private bytes = 0;
+  /** Global change counter: versions are unique and deterministic across nodes. */
+  private clock = 0;
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get expiresCount(): number {
+    return this.expiring;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  /** The live entry for reading: an expired key is absent but left in place. */
+  get(key: Buffer, nowMs: number): KeyEntry | undefined {
+    const e = this.map.get(keyString(key));
+    if (e === undefined || (e.expireAt !== 0 && e.expireAt <= nowMs)) return undefined;
+    return e;
+  }
+
+  /** The live entry for a write: an expired key is deleted first. */
+  getForWrite(key: Buffer, nowMs: number): KeyEntry | undefined {
+    const k = keyString(key);
+    const e = this.map.get(k);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= nowMs) {
+      this.removeEntry(k, e);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Sets a value; keeps the old expiry only when keepTtl. */
+  set(key: Buffer, value: Value, expireAt = 0, keepTtl = false): KeyEntry {
+    const k = keyString(key);
+    const old = this.map.get(k);
+    if (old) {
+      this.bytes -= valueBytes(old.value);
+      if (!keepTtl) this.setExpireOn(old, expireAt);
+      old.value = value;
+      old.version = ++this.clock;
+      this.bytes += valueBytes(value);
+      return old;
+    }
+    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock };
+    this.setExpireOn(entry, expireAt);
+    this.map.set(k, entry);
+    this.bytes += ENTRY_OVERHEAD_BYTES + key.length + valueBytes(value);
+    return entry;
+  }
+
+  /** Records an in-place change of an entry's value (size accounting and version). */
+  touched(entry: KeyEntry, bytesBefore: number): void {
+    this.bytes += valueBytes(entry.value) - bytesBefore;
+    entry.version = ++this.clock;
+  }
+
+  setExpire(entry: KeyEntry, expireAt: number): void {
+    this.setExpireOn(entry, expireAt);
+    entry.version = ++this.clock;
+  }
+
+  delete(key: Buffer): boolean {
+    const k = keyString(key);
+    const e = this.map.get(k);
+    if (!e) return false;
+    this.removeEntry(k, e);
+    return true;
+  }
+
+  /** Version for WATCH: 0 for a missing key, which still changes when the key is created. */
+  version(key: Buffer, nowMs: number): number {
+    return this.get(key, nowMs)?.version ?? 0;
+  }
+
+  flush(): void {
+    this.map.clear();
+    this.expiring = 0;
+    this.bytes = 0;
+    this.clock++;
+  }
+
+  /** Iterates live keys (as latin1 strings) with their entries. */
+  *entries(nowMs: number): IterableIterator<[string, KeyEntry]> {
+    for (const pair of this.map) {
+      const e = pair[1];
+      if (e.expireAt === 0 || e.expireAt > nowMs) yield pair;
+    }
+  }
+
+  /** Up to `limit` keys whose expiry has passed, for the leader to delete through the log. */
+  expired(nowMs: number, limit: number): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.expiring === 0) return out;
+    for (const [k, e] of this.map) {
+      if (e.expireAt !== 0 && e.expireAt <= nowMs) {
+        out.push(Buffer.from(k, 'latin1'));
+        if (out.length >= limit) break;
+      }
+    }
+    return out;
+  }
+
+  private setExpireOn(e: KeyEntry, expireAt: number): void {
+    if (e.expireAt !== 0) this.expiring--;
+    e.expireAt = expireAt;
+    if (expireAt !== 0) this.expiring++;
+  }
+
+  private removeEntry(k: string, e: KeyEntry): void {
+    this.map.delete(k);
+    if (e.expireAt !== 0) this.expiring--;
+    this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + valueBytes(e.value);
+    this.clock++;
+  }
+}
+
+export function valueBytes(v: Value): number {
+  switch (v.type) {
+    case 'string': return v.data.length;
+  }
+}

@@ -1,0 +1,87 @@
+// The data engine: applies commands to the keyspace. Pure and deterministic:
+// the clock and the random seed come from the caller (the log entry).
+import { error, Errors, type Reply } from '@redisraft-wasm/resp';
+import { arityOk, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
+import { Keyspace } from './keyspace.js';
+import { seededRandom } from './prng.js';
+import { stringCommands } from './t-string.js';
+import { keyCommands } from './t-keys.js';
+
+/** Every command family, one import line each. */
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands];
+
+export interface ExecContext {
+  /** The entry's time (leader clock when proposed), ms since the epoch. */
+  nowMs: number;
+  /** 32-bit seed for commands that draw random numbers. */
+  seed: number;
+  /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
+  resp?: 2 | 3;
+}
+
+export interface StoreOptions {
+  databases?: number;
+}
+
+export class Store {
+  readonly commands: ReadonlyMap<string, StoreCommand>;
+  private readonly db: Keyspace;
+  /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
+  private clockMs = 0;
+
+  constructor(_opts: StoreOptions = {}) {
+    const map = new Map<string, StoreCommand>();
+    for (const family of FAMILIES) {
+      for (const cmd of family) {
+        if (map.has(cmd.name)) throw new Error(`command '${cmd.name}' is declared twice`);
+        map.set(cmd.name, cmd);
+      }
+    }
+    this.commands = map;
+    // Only database 0 exists: SELECT of any other is refused by the server (consensus keeps one keyspace).
+    this.db = new Keyspace();
+  }
+
+  /** Runs one command; argv[0] is its name in any case. */
+  execute(argv: readonly Buffer[], ctx: ExecContext): Reply {
+    const name = argv[0]!.toString('latin1').toLowerCase();
+    const cmd = this.commands.get(name);
+    if (!cmd) return error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
+    if (!arityOk(cmd, argv.length)) return error(Errors.wrongArity(name));
+    if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
+    const context: CommandContext = { db: this.db, nowMs: this.clockMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2 };
+    return cmd.handler(context, argv);
+  }
+
+  /** Whether the command exists and only reads. */
+  spec(name: string): CommandSpec | undefined {
+    return this.commands.get(name);
+  }
+
+  dbsize(): number {
+    return this.db.size;
+  }
+
+  expiresCount(): number {
+    return this.db.expiresCount;
+  }
+
+  memoryUsage(): number {
+    return this.db.usedBytes;
+  }
+
+  /** Changes whenever the key is modified; identical on every node. For WATCH. */
+  keyVersion(key: Buffer, nowMs: number = this.clockMs): number {
+    return this.db.version(key, nowMs);
+  }
+
+  /** Keys that became non-empty lists, sorted sets or streams since the last call (for blocking commands). */
+  takeReadyKeys(): Buffer[] {
+    return [];
+  }
+
+  /** Keys whose expiry has passed, for the leader to delete through the log. */
+  expiredKeys(nowMs: number, limit: number): Buffer[] {
+    return this.db.expired(nowMs, limit);
+  }
+}
