@@ -1,0 +1,44 @@
+// `redisraft-wasm cluster start`: a local N-node cluster in the foreground,
+// for trying things out (RedisRaft's create-cluster). Ctrl-C stops it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineCommand } from 'citty';
+import { consola } from 'consola';
+
+const BIN = fileURLToPath(new URL('../../bin/redisraft-wasm.mjs', import.meta.url));
+
+const start = defineCommand({
+  meta: { name: 'start', description: 'Start N local nodes on consecutive ports, each with its own directory' },
+  args: {
+    nodes: { type: 'string', description: 'number of nodes', default: '3' },
+    port: { type: 'string', description: 'port of the first node', default: '5001' },
+    dir: { type: 'string', description: 'directory for node data (node<port>/ per node)', default: 'cluster-data' },
+  },
+  async run({ args }) {
+    const n = Number(args.nodes), base = Number(args.port);
+    if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`--nodes must be 1-15, got '${args.nodes}'`);
+    if (!Number.isInteger(base) || base < 1 || base + n > 65536) throw new Error(`--port must leave room for ${n} ports, got '${args.port}'`);
+    const children: ChildProcess[] = [];
+    for (let i = 0; i < n; i++) {
+      const port = base + i;
+      const dir = resolve(args.dir, `node${port}`);
+      mkdirSync(dir, { recursive: true });
+      const argv = ['server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `raft${port}.rdb`,
+        `raft-log-filename=raftlog${port}.db`, `addr=127.0.0.1:${port}`];
+      children.push(spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit' }));
+      consola.info(`node ${i + 1}: redis-cli -p ${port}   (data in ${join(args.dir, `node${port}`)})`);
+    }
+    consola.warn('nodes run independently until the Raft cluster layer lands (RAFT.CLUSTER INIT/JOIN)');
+    const stopAll = () => { for (const c of children) c.kill('SIGTERM'); };
+    process.on('SIGINT', stopAll);
+    process.on('SIGTERM', stopAll);
+    await Promise.all(children.map((c) => new Promise((r) => c.on('exit', r))));
+  },
+});
+
+export const clusterCommand = defineCommand({
+  meta: { name: 'cluster', description: 'Run a local cluster for trying redisraft-wasm out' },
+  subCommands: { start },
+});

@@ -1,0 +1,162 @@
+// Connection commands as Redis 7.0 answers them.
+import { OK, PONG, NIL, int, bulk, array, map, error, status, verbatim, Errors, type Reply } from '@redisraft-wasm/resp';
+import { parseSafeInt } from '@redisraft-wasm/store';
+import type { NodeContext } from '../node-context.js';
+import type { ClientSession } from '../session.js';
+import { NO_KEYS, type ServerCommand } from '../server-command.js';
+
+export const REDIS_COMPAT_VERSION = '7.0.15';
+const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.');
+
+function checkPassword(node: NodeContext, user: string, pass: Buffer): boolean {
+  const required = node.config.text('requirepass');
+  return user === 'default' && required !== '' && pass.toString() === required;
+}
+
+function auth(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
+  if (argv.length > 3) return error(Errors.syntax);
+  if (node.config.text('requirepass') === '' && argv.length === 2) {
+    return error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
+  }
+  const user = argv.length === 3 ? argv[1]!.toString() : 'default';
+  if (!checkPassword(node, user, argv[argv.length - 1]!)) return WRONGPASS;
+  session.authenticated = true;
+  session.parser.unauthenticated = false;
+  return OK;
+}
+
+function hello(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
+  let proto = session.proto;
+  let i = 1;
+  if (argv.length > 1) {
+    const v = parseSafeInt(argv[1]!);
+    if (v === null) return error('ERR Protocol version is not an integer or out of range');
+    if (v !== 2 && v !== 3) return error('NOPROTO unsupported protocol version');
+    proto = v;
+    i = 2;
+  }
+  let setName: string | null = null;
+  for (; i < argv.length; i++) {
+    const opt = argv[i]!.toString().toLowerCase();
+    if (opt === 'auth' && i + 2 < argv.length) {
+      if (!checkPassword(node, argv[i + 1]!.toString(), argv[i + 2]!)) return WRONGPASS;
+      session.authenticated = true;
+      session.parser.unauthenticated = false;
+      i += 2;
+    } else if (opt === 'setname' && i + 1 < argv.length) {
+      setName = argv[++i]!.toString();
+      if (!validClientName(setName)) return error('ERR Client names cannot contain spaces, newlines or special characters.');
+    } else return error(`ERR Syntax error in HELLO option '${argv[i]!.toString()}'`);
+  }
+  if (!session.authenticated) return error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  if (setName !== null) session.name = setName;
+  session.proto = proto;
+  return map([
+    bulk('server'), bulk('redis'),
+    bulk('version'), bulk(REDIS_COMPAT_VERSION),
+    bulk('proto'), int(proto),
+    bulk('id'), int(session.id),
+    bulk('mode'), bulk('standalone'),
+    bulk('role'), bulk('master'),
+    bulk('modules'), array([]),
+  ]);
+}
+
+function validClientName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
+  }
+  return true;
+}
+
+export function clientInfoLine(s: ClientSession): string {
+  const now = Date.now();
+  return [
+    `id=${s.id}`, `addr=${s.addr}`, `laddr=${s.laddr}`, `fd=-1`, `name=${s.name}`,
+    `age=${Math.floor((now - s.createdAt) / 1000)}`, `idle=${Math.floor((now - s.lastActivity) / 1000)}`,
+    `flags=N`, `db=${s.db}`, `sub=0`, `psub=0`, `ssub=0`, `multi=-1`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
+    `argv-mem=0`, `multi-mem=0`, `rbs=0`, `rbp=0`, `obl=0`, `oll=0`, `omem=${s.socket.writableLength}`, `tot-mem=0`,
+    `events=r`, `cmd=${s.lastCommand}`, `user=default`, `redir=-1`, `resp=${s.proto}`, `lib-name=${s.libName}`, `lib-ver=${s.libVer}`,
+  ].join(' ');
+}
+
+function client(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
+  const sub = argv[1]!.toString().toLowerCase();
+  const wrongArity = () => error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.toString()}'. Try CLIENT HELP.`);
+  switch (sub) {
+    case 'id':
+      return argv.length === 2 ? int(session.id) : wrongArity();
+    case 'setname': {
+      if (argv.length !== 3) return wrongArity();
+      const name = argv[2]!.toString();
+      if (!validClientName(name)) return error('ERR Client names cannot contain spaces, newlines or special characters.');
+      session.name = name;
+      return OK;
+    }
+    case 'getname':
+      return argv.length === 2 ? (session.name ? bulk(session.name) : NIL) : wrongArity();
+    case 'setinfo': {
+      if (argv.length !== 4) return wrongArity();
+      const attr = argv[2]!.toString().toLowerCase();
+      const value = argv[3]!.toString();
+      if (attr !== 'lib-name' && attr !== 'lib-ver') return error(`ERR Unrecognized option '${argv[2]!.toString()}'`);
+      if (!validClientName(value)) return error(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+      if (attr === 'lib-name') session.libName = value;
+      else session.libVer = value;
+      return OK;
+    }
+    case 'list':
+    case 'info': {
+      const lines = sub === 'info' ? [clientInfoLine(session)] : [...node.sessions.values()].map((s) => clientInfoLine(s));
+      return verbatim(lines.join('\n') + '\n');
+    }
+    case 'kill': {
+      // CLIENT KILL ID <id> | ADDR <addr>: enough for tools that clean up their own connections.
+      if (argv.length === 4) {
+        const filter = argv[2]!.toString().toLowerCase();
+        const value = argv[3]!.toString();
+        let killed = 0;
+        for (const s of node.sessions.values()) {
+          if ((filter === 'id' && String(s.id) === value) || (filter === 'addr' && s.addr === value)) { s.closeAfterReplies(); killed++; }
+        }
+        if (filter !== 'id' && filter !== 'addr') return error(Errors.syntax);
+        return int(killed);
+      }
+      return error('ERR CLIENT KILL supports only the ID and ADDR filters here');
+    }
+    case 'no-evict':
+    case 'no-touch':
+      return argv.length === 3 ? OK : wrongArity();
+    case 'help':
+      return array(['CLIENT <subcommand> [<arg> ...]. Subcommands are:', 'ID', 'SETNAME <name>', 'GETNAME', 'SETINFO <LIB-NAME|LIB-VER> <value>', 'LIST', 'INFO', 'KILL <ID id|ADDR addr>', 'HELP'].map((s) => status(s)));
+    default:
+      return error(`ERR unknown subcommand '${argv[1]!.toString()}'. Try CLIENT HELP.`);
+  }
+}
+
+function select(node: NodeContext, _session: ClientSession, argv: Buffer[]): Reply {
+  const n = parseSafeInt(argv[1]!);
+  if (n === null) return error(Errors.notInteger);
+  if (n < 0 || n >= node.config.int('databases')) return error('ERR DB index is out of range');
+  if (n !== 0) return error('ERR SELECT is not allowed: a Raft-replicated node serves database 0 only');
+  return OK;
+}
+
+const conn = { ...NO_KEYS, group: 'connection' } as const;
+
+export const connectionCommands: readonly ServerCommand[] = [
+  { ...conn, name: 'ping', arity: -1, flags: ['fast'], summary: 'Returns the server\'s liveliness response.', since: '1.0.0',
+    handler: (_n, _s, argv) => (argv.length > 2 ? error(Errors.wrongArity('ping')) : argv.length === 2 ? bulk(argv[1]!) : PONG) },
+  { ...conn, name: 'echo', arity: 2, flags: ['fast'], summary: 'Returns the given string.', since: '1.0.0', handler: (_n, _s, argv) => bulk(argv[1]!) },
+  { ...conn, name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Authenticates the connection.', since: '1.0.0', handler: auth },
+  { ...conn, name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Handshakes with the Redis server.', since: '6.0.0', handler: hello },
+  { ...conn, name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], summary: 'Changes the selected database.', since: '1.0.0', handler: select },
+  { ...conn, name: 'quit', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Closes the connection.', since: '1.0.0',
+    handler: (_n, session) => { session.closing = true; return OK; } },
+  { ...conn, name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Resets the connection.', since: '6.2.0',
+    handler: (node, session) => { session.proto = 2; session.name = ''; session.authenticated = node.config.text('requirepass') === ''; return status('RESET'); } },
+  { ...conn, name: 'client', arity: -2, flags: ['noscript', 'loading', 'stale'], summary: 'A container for client connection commands.', since: '2.4.0', handler: client },
+  { ...NO_KEYS, group: 'server', name: 'time', arity: 1, flags: ['loading', 'stale', 'fast', 'random'], summary: 'Returns the server time.', since: '2.6.0',
+    handler: () => { const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000)); return array([bulk(String(us / 1_000_000n)), bulk(String(us % 1_000_000n))]); } },
+];

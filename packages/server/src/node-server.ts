@@ -1,0 +1,179 @@
+// One node process's client-facing server: accepts connections, parses
+// requests, dispatches through the command table, writes replies in order.
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
+import { Store, arityOk } from '@redisraft-wasm/store';
+import type { ConsolaInstance } from 'consola';
+import type { NodeConfig } from './config/index.js';
+import { ClientSession, type OutputLimit } from './session.js';
+import { LocalExecutor, type Executor } from './executor.js';
+import type { NodeContext, NodeStats } from './node-context.js';
+import type { ServerCommand, TableEntry } from './server-command.js';
+import { connectionCommands } from './commands/connection.js';
+import { introspectionCommands } from './commands/introspection.js';
+import { parseSize } from './config/index.js';
+
+export interface NodeServerOptions {
+  readonly config: NodeConfig;
+  readonly logger: ConsolaInstance;
+  readonly version: string;
+  readonly store?: Store;
+  /** Server commands added by later layers (RAFT.*, CLUSTER, MULTI, ...). */
+  readonly extraCommands?: readonly ServerCommand[];
+}
+
+export class NodeServer {
+  readonly store: Store;
+  readonly context: NodeContext;
+  executor: Executor;
+  private readonly table = new Map<string, TableEntry>();
+  private readonly sessions = new Map<number, ClientSession>();
+  private readonly listeners: Server[] = [];
+  private nextClientId = 1;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly log: ConsolaInstance;
+  private outputLimits = { normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 } as OutputLimit };
+
+  constructor(private readonly opts: NodeServerOptions) {
+    this.log = opts.logger;
+    this.store = opts.store ?? new Store({ databases: opts.config.int('databases') });
+    this.executor = new LocalExecutor(this.store);
+    for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
+    for (const cmd of [...connectionCommands, ...introspectionCommands, ...(opts.extraCommands ?? [])]) {
+      this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
+    }
+    const stats: NodeStats = {
+      connectionsReceived: 0, commandsProcessed: 0, rejectedConnections: 0, outputLimitDisconnections: 0,
+      protocolErrors: 0, netInputBytes: 0, netOutputBytes: 0,
+    };
+    this.context = {
+      config: opts.config, store: this.store, sessions: this.sessions, table: this.table, stats,
+      startedAtMs: Date.now(), version: opts.version, tcpPort: opts.config.int('port'),
+      runId: randomBytes(20).toString('hex'), infoSections: new Map(),
+    };
+    this.applyOutputLimit();
+    opts.config.onChange((name) => {
+      if (name === 'client-output-buffer-limit') this.applyOutputLimit();
+      if (name === 'proto-max-bulk-len') for (const s of this.sessions.values()) s.parser.limits.maxBulkBytes = opts.config.size('proto-max-bulk-len');
+    });
+  }
+
+  /** Adds a command to the table (later layers: RAFT.*, CLUSTER, ...). */
+  addCommand(cmd: ServerCommand): void {
+    this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
+  }
+
+  async start(): Promise<void> {
+    const port = this.opts.config.int('port');
+    for (const host of this.opts.config.list('bind')) {
+      const server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: host === '*' ? '0.0.0.0' : host, port, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.listeners.push(server);
+    }
+    this.idleTimer = setInterval(() => this.closeIdleClients(), 1000);
+    this.idleTimer.unref();
+  }
+
+  /** The port actually bound (useful with --port 0). */
+  get port(): number {
+    const addr = this.listeners[0]?.address();
+    return typeof addr === 'object' && addr ? addr.port : this.opts.config.int('port');
+  }
+
+  /** Stops accepting, closes every client, resolves when the listeners are closed. */
+  async stop(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    const closed = this.listeners.map((s) => new Promise<void>((r) => s.close(() => r())));
+    for (const s of this.sessions.values()) {
+      s.flush();
+      s.socket.destroy();
+    }
+    await Promise.all(closed);
+  }
+
+  private applyOutputLimit(): void {
+    // "normal <hard> <soft> <seconds> pubsub ...": the normal class applies to every client here.
+    const words = this.opts.config.text('client-output-buffer-limit').split(/\s+/);
+    const i = words.indexOf('normal');
+    if (i >= 0 && i + 3 < words.length) {
+      this.outputLimits.normal = {
+        hardBytes: parseSize(words[i + 1]!) ?? 0,
+        softBytes: parseSize(words[i + 2]!) ?? 0,
+        softSeconds: Number(words[i + 3]) || 0,
+      };
+    }
+  }
+
+  private accept(socket: Socket): void {
+    const stats = this.context.stats;
+    stats.connectionsReceived++;
+    if (this.sessions.size >= this.opts.config.int('maxclients')) {
+      stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const needsAuth = this.opts.config.text('requirepass') !== '';
+    const session = new ClientSession(this.nextClientId++, socket, needsAuth, () => this.outputLimits.normal, (s) => {
+      stats.outputLimitDisconnections++;
+      this.log.warn(`client id=${s.id} addr=${s.addr} closed for overcoming of output buffer limits`);
+      s.socket.destroy();
+    });
+    session.parser.limits.maxBulkBytes = this.opts.config.size('proto-max-bulk-len');
+    this.sessions.set(session.id, session);
+    const onCommand = (argv: Buffer[]) => this.dispatch(session, argv);
+    socket.on('data', (chunk: Buffer) => {
+      stats.netInputBytes += chunk.length;
+      session.lastActivity = Date.now();
+      if (session.closing) return;
+      try {
+        session.parser.feed(chunk, onCommand);
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        stats.protocolErrors++;
+        this.log.debug(`protocol error from ${session.addr}: ${e.message}`);
+        session.reply(error(`ERR ${e.message}`));
+        session.closeAfterReplies();
+        return;
+      }
+      if (session.closing) session.closeAfterReplies();
+      else session.flush();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      stats.netOutputBytes += session.bytesOut;
+      this.sessions.delete(session.id);
+    });
+  }
+
+  private dispatch(session: ClientSession, argv: Buffer[]): void {
+    if (session.closing) return;
+    this.context.stats.commandsProcessed++;
+    const name = argv[0]!.toString('latin1').toLowerCase();
+    const entry = this.table.get(name);
+    let reply: Reply | Promise<Reply>;
+    if (!entry) reply = error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
+    else if (!arityOk(entry.spec, argv.length)) reply = error(Errors.wrongArity(name));
+    else if (!session.authenticated && !entry.spec.flags.includes('no_auth')) reply = error(Errors.noAuth);
+    else {
+      session.lastCommand = name;
+      reply = entry.server ? entry.server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
+    }
+    session.reply(reply);
+  }
+
+  private closeIdleClients(): void {
+    const timeoutS = this.opts.config.int('timeout');
+    if (timeoutS === 0) return;
+    const cutoff = Date.now() - timeoutS * 1000;
+    for (const s of this.sessions.values()) {
+      if (s.lastActivity < cutoff && s.pendingReplies === 0) s.socket.destroy();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+// Server-level commands (connection, introspection, admin) share the
+// CommandSpec shape of the store's data commands; one table holds both.
+import type { Reply } from '@redisraft-wasm/resp';
+import type { CommandSpec } from '@redisraft-wasm/store';
+import type { ClientSession } from './session.js';
+import type { NodeContext } from './node-context.js';
+
+export type ServerHandler = (node: NodeContext, session: ClientSession, argv: Buffer[]) => Reply | Promise<Reply>;
+
+export interface ServerCommand extends CommandSpec {
+  readonly handler: ServerHandler;
+}
+
+/** A table entry: either a server command (with handler) or a data command run by the executor. */
+export type TableEntry = { readonly spec: CommandSpec; readonly server?: ServerHandler };
+
+export const NO_KEYS = { firstKey: 0, lastKey: 0, keyStep: 0 } as const;

@@ -1,0 +1,107 @@
+// One client connection: its protocol state, and the ordered queue of
+// replies (some complete later, e.g. after a Raft commit) that must leave in
+// request order.
+import type { Socket } from 'node:net';
+import { ReplyWriter, RequestParser, DEFAULT_REQUEST_LIMITS, type Protocol, type Reply } from '@redisraft-wasm/resp';
+
+export interface OutputLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+export class ClientSession {
+  readonly parser: RequestParser;
+  readonly writer = new ReplyWriter();
+  proto: Protocol = 2;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  db = 0;
+  readonly createdAt = Date.now();
+  lastActivity = Date.now();
+  lastCommand = 'NULL';
+  closing = false;
+  /** Replies waiting for an earlier, still pending one. */
+  private readonly queue: { reply: Reply | null }[] = [];
+  private softSince = 0;
+  /** Bytes handed to the socket, for INFO stats. */
+  bytesOut = 0;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    needsAuth: boolean,
+    private readonly limit: () => OutputLimit,
+    private readonly onOverLimit: (s: ClientSession) => void,
+  ) {
+    this.authenticated = !needsAuth;
+    this.parser = new RequestParser({ ...DEFAULT_REQUEST_LIMITS }, needsAuth);
+  }
+
+  get addr(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  get laddr(): string {
+    return `${this.socket.localAddress}:${this.socket.localPort}`;
+  }
+
+  /** Queues a reply, or a promise of one, behind everything before it. */
+  reply(r: Reply | Promise<Reply>): void {
+    if (!(r instanceof Promise)) {
+      if (this.queue.length === 0) this.writer.write(r, this.proto);
+      else this.queue.push({ reply: r });
+      return;
+    }
+    const slot = { reply: null as Reply | null };
+    this.queue.push(slot);
+    r.then(
+      (v) => { slot.reply = v; this.drain(); },
+      (e: unknown) => { slot.reply = { kind: 'error', message: `ERR ${(e as Error).message ?? String(e)}` }; this.drain(); },
+    );
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0 && this.queue[0]!.reply !== null) this.writer.write(this.queue.shift()!.reply!, this.proto);
+    this.flush();
+    if (this.closing && this.queue.length === 0) this.socket.end();
+  }
+
+  get pendingReplies(): number {
+    return this.queue.length;
+  }
+
+  /** Sends what is ready in one write; enforces the output buffer limit. */
+  flush(): void {
+    if (this.writer.pendingBytes === 0 || this.socket.destroyed) return;
+    const parts = this.writer.take();
+    for (const p of parts) this.bytesOut += p.length;
+    if (parts.length === 1) this.socket.write(parts[0]!);
+    else {
+      this.socket.cork();
+      for (const p of parts) this.socket.write(p);
+      this.socket.uncork();
+    }
+    this.checkOutputLimit();
+  }
+
+  private checkOutputLimit(): void {
+    const { hardBytes, softBytes, softSeconds } = this.limit();
+    const held = this.socket.writableLength;
+    if (hardBytes > 0 && held > hardBytes) return this.onOverLimit(this);
+    if (softBytes > 0 && held > softBytes) {
+      const now = Date.now();
+      if (this.softSince === 0) this.softSince = now;
+      else if (now - this.softSince >= softSeconds * 1000) return this.onOverLimit(this);
+    } else this.softSince = 0;
+  }
+
+  /** Closes once every queued reply has been written. */
+  closeAfterReplies(): void {
+    this.closing = true;
+    this.flush();
+    if (this.queue.length === 0) this.socket.end();
+  }
+}
