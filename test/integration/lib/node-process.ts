@@ -1,0 +1,81 @@
+// Starts real redisraft-wasm node processes on loopback for tests, and
+// always stops them.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+
+export const BIN = fileURLToPath(new URL('../../../packages/redisraft-wasm/bin/redisraft-wasm.mjs', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface NodeProcess {
+  readonly port: number;
+  readonly proc: ChildProcess;
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  client(options?: ConstructorParameters<typeof Redis>[2]): Redis;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
+
+export async function startNode(args: string[] = [], port?: number): Promise<NodeProcess> {
+  const p = port ?? (await freePort());
+  const proc = spawn(process.execPath, [BIN, 'server', '--port', String(p), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => { running.delete(proc); resolve(code); }));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node on port ${p} did not start:\n${out}`)), 15_000);
+    const check = () => {
+      if (out.includes('ready to accept connections')) { clearTimeout(timer); resolve(); }
+    };
+    proc.stdout!.on('data', check);
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`node exited with ${code} at start:\n${out}`)); });
+  });
+  const clients: Redis[] = [];
+  return {
+    port: p,
+    proc,
+    output: () => out,
+    client(options = {}) {
+      const c = new Redis(p, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 0, ...options });
+      clients.push(c);
+      return c;
+    },
+    async stop(signal = 'SIGTERM') {
+      for (const c of clients) c.disconnect();
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Runs the CLI to completion (for refusals and help). */
+export function runCli(args: string[], timeoutMs = 15_000): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** redis-cli, as a user would run it. */
+export function redisCli(port: number, ...args: string[]): string {
+  const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 15_000 });
+  if (r.error) throw new Error(`redis-cli could not run (install redis-tools): ${r.error.message}`);
+  return r.stdout;
+}
