@@ -105,4 +105,12 @@ test('--name takes every word up to the next --, like redis-server', () => {
   assert.equal(settingsFromArgs(['--save', '', '--bind', 'a', 'b']).map((s) => [s.name, s.value]), [['save', ''], ['bind', 'a b']]);
 });
 
+test('a known param=value after an option starts a new setting', () => {
+  const c = configFromArgs(['--port', '5001', 'raft-log-filename=x.db', '--bind', '127.0.0.1', 'addr=127.0.0.1:5001']);
+  assert.is(c.int('port'), 5001);
+  assert.is(c.text('raft-log-filename'), 'x.db');
+  assert.is(c.text('addr'), '127.0.0.1:5001');
+  assert.is(configFromArgs(['--requirepass', 'a=b']).text('requirepass'), 'a=b');
+});
+
 test.run();

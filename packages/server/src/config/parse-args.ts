@@ -3,10 +3,12 @@
 //   raft-log-filename=x addr=h:p --loadmodule <path> raft-log-filename=x ...
 // A config file in redis.conf syntax holds the same settings; the command
 // line wins over the file. Redis's rule for `--name` applies: every word up
-// to the next `--` is part of the value.
+// to the next `--` is part of the value, except that a known `param=value`
+// starts a new setting (so `--port 5001 addr=h:5001` reads as two).
 import { readFileSync } from 'node:fs';
 import { splitInlineArgs } from '@redisraft-wasm/resp';
 import { ConfigError, NodeConfig } from './node-config.js';
+import { resolveOptionName } from './options.js';
 
 export interface Setting {
   readonly name: string;
@@ -36,7 +38,8 @@ export function settingsFromArgs(args: readonly string[], readFile: (path: strin
       const name = arg.slice(2);
       const words: string[] = [];
       i++;
-      while (i < args.length && !args[i]!.startsWith('--')) words.push(args[i++]!);
+      const isModule = name.toLowerCase() === 'loadmodule';
+      while (i < args.length && !args[i]!.startsWith('--') && (isModule || !isParamPair(args[i]!))) words.push(args[i++]!);
       out.push(...directive(name, words, 'command line'));
     } else if (arg.includes('=')) {
       out.push(pair(arg, 'command line'));
@@ -72,6 +75,12 @@ function directive(name: string, words: string[], origin: string): Setting[] {
     });
   }
   return [{ name, value: words.join(' '), origin }];
+}
+
+/** `raft-log-filename=x` after `--port 5001` starts a new setting rather than extending the port's value. */
+function isParamPair(word: string): boolean {
+  const eq = word.indexOf('=');
+  return eq > 0 && resolveOptionName(word.slice(0, eq)) !== undefined;
 }
 
 function pair(arg: string, origin: string): Setting {
