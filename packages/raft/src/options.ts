@@ -1,0 +1,44 @@
+import type { MemberInfo, NodeId } from './types.js';
+
+export interface RaftOptions {
+  readonly id: NodeId;
+  /** Ticks without hearing from a leader before an election; randomised in [t, 2t). */
+  readonly electionTicks: number;
+  /** Ticks between heartbeats; also the resend interval for stalled replication. */
+  readonly heartbeatTicks: number;
+  readonly maxEntriesPerMsg: number;
+  readonly maxBytesPerMsg: number;
+  /** AppendEntries in flight per follower while pipelining. */
+  readonly maxInflight: number;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  /** Leader promotes learners whose log has caught up. */
+  readonly autoPromote: boolean;
+  /** Uniform in [0, 1): the only source of randomness (election timeouts). */
+  readonly random: () => number;
+}
+
+export const DEFAULT_OPTIONS = {
+  electionTicks: 10,
+  heartbeatTicks: 2,
+  maxEntriesPerMsg: 512,
+  maxBytesPerMsg: 1024 * 1024,
+  maxInflight: 64,
+  preVote: true,
+  checkQuorum: true,
+  autoPromote: true,
+} as const;
+
+export type RaftOptionsInput = Partial<RaftOptions> & Pick<RaftOptions, 'id' | 'random'>;
+
+export function withDefaults(o: RaftOptionsInput): RaftOptions {
+  const merged = { ...DEFAULT_OPTIONS, ...o };
+  if (merged.heartbeatTicks >= merged.electionTicks) throw new RangeError('heartbeatTicks must be below electionTicks');
+  if (merged.maxInflight < 1 || merged.maxEntriesPerMsg < 1) throw new RangeError('maxInflight and maxEntriesPerMsg must be positive');
+  return merged;
+}
+
+/** What a node starts from: its durable state, or a brand-new cluster's first membership. */
+export interface RaftBootstrap {
+  readonly members?: readonly MemberInfo[];
+}
