@@ -56,7 +56,12 @@ export class Membership {
     switch (c.kind) {
       case 'bootstrap': return Membership.of(c.members);
       case 'add-learner': next.set(c.id, { id: c.id, voter: false, addr: c.addr }); break;
-      case 'promote': next.set(c.id, { ...next.get(c.id)!, voter: true }); break;
+      case 'promote': {
+        const m = next.get(c.id);
+        if (!m) throw new Error(`config entry promotes node ${c.id}, which is not a member`);
+        next.set(c.id, { ...m, voter: true });
+        break;
+      }
       case 'remove': next.delete(c.id); break;
     }
     return new Membership(next);

@@ -575,7 +575,7 @@ export class RaftNode {
 
   private onCommitAdvanced(): void {
     if (this.role !== 'leader') return;
-    // Followers learn the new commit index with the next message; send it now when idle.
+    // Entries held back by full windows may go now; followers learn the commit with the next message.
     this.broadcastWanted = true;
     if (this.readsAwaitingCommit.length && this.log.term(this.commit) === this.term) {
       for (const r of this.readsAwaitingCommit) this.queueRead(r);
@@ -662,7 +662,12 @@ export class RaftNode {
       this.unstable = this.unstable.filter((e) => e.index > s.index);
     }
     this.log.restore(s.index, s.term);
+    // Config entries kept after the snapshot still apply on top of its membership.
     this.configs = [{ index: s.index, membership: Membership.of(s.members) }];
+    for (let i = s.index + 1; i <= this.log.lastIndex(); i++) {
+      const e = this.log.entry(i)!;
+      if (e.type === EntryType.config) this.pushConfig(e);
+    }
     this.commit = s.index;
     this.applied = s.index;
     this.handedOutLast = this.log.lastIndex();
