@@ -333,8 +333,17 @@ export class RaftNode {
     return { ok: false, reason, leader: this.leader, message };
   }
 
+  /**
+   * A voter may campaign; so may a node whose removal is appended but not
+   * yet committed (thesis 4.2.2): it wins with the votes of the new
+   * configuration, commits it, then steps down. Without this, a leader that
+   * lost its post after appending its own removal could hold the longest
+   * log and block every election.
+   */
   private promotable(): boolean {
-    return this.membership().isVoter(this.id);
+    if (this.membership().isVoter(this.id)) return true;
+    const latest = this.configs[this.configs.length - 1]!;
+    return latest.index > this.commit && this.membershipAt(this.commit).isVoter(this.id) && this.membership().voters.length > 0;
   }
 
   private resetElectionTimeout(): void {
@@ -651,7 +660,8 @@ export class RaftNode {
     this.becomeFollower(m.term, m.from);
     const s = m.snapshot;
     if (s.index <= this.commit) {
-      this.send({ type: 'snapshot-response', from: this.id, to: m.from, term: this.term, success: true, matchIndex: this.commit });
+      // Already covered, but possibly by an install still being written: answer once it is durable.
+      this.sendDurable({ type: 'snapshot-response', from: this.id, to: m.from, term: this.term, success: true, matchIndex: this.commit });
       return;
     }
     if (this.log.term(s.index) !== s.term) {

@@ -47,6 +47,9 @@ export class SimHost {
   sm: StateMachine = { ops: [], applied: idx(0) };
   alive = true;
   incarnation = 0;
+  /** Ticks per simulated step: clock drift between nodes. */
+  tickRate = 1;
+  tickDebt = 0;
   private disk: Disk;
   private writes: PendingWrite[] = [];
   /** Snapshot bytes received from leaders, by index, waiting for the core to install one. */
@@ -59,6 +62,7 @@ export class SimHost {
     readonly id: NodeId,
     private readonly makeNode: (state?: DurableState) => RaftNode,
     private readonly rnd: SimRandom,
+    private readonly fsyncMaxTicks: number,
     private readonly events: HostEvents,
     bootstrapped: RaftNode | null,
   ) {
@@ -137,7 +141,7 @@ export class SimHost {
     }
     if (rd.persistSeq) {
       const last = this.writes.length ? this.writes[this.writes.length - 1]!.doneAt : now;
-      this.writes.push({ seq: rd.persistSeq, doneAt: Math.max(last, now + this.rnd.int(3)), hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries, snapshot });
+      this.writes.push({ seq: rd.persistSeq, doneAt: Math.max(last, now + this.rnd.int(this.fsyncMaxTicks + 1)), hardState: rd.hardState, truncateFrom: rd.truncateFrom, entries: rd.entries, snapshot });
     }
     for (const m of rd.messages) {
       if (m.type !== 'snapshot') this.events.send(m, null);

@@ -29,6 +29,9 @@ export interface SimResult {
 
 class SimFailure extends Error {}
 
+/** The liveness bound, in election timeouts after healing. */
+const LIVENESS_TICKS_PER_ELECTION = 100;
+
 interface InFlight { readonly msg: Message; readonly data: StateMachine | null; readonly at: number }
 
 export function runSimulation(o: SimOptions): SimResult {
@@ -56,6 +59,12 @@ class Simulation {
   private readonly dropRate: number;
   private readonly dupRate: number;
   private readonly maxDelay: number;
+  /** Chance of a fault per step: each seed draws its own, from calm to stormy. */
+  private readonly faultRate: number;
+  /** Slowest fsync of this seed: slow disks let acknowledgements outrun the leader's own write. */
+  private readonly fsyncMaxTicks: number;
+  private readonly batchEntries: number;
+  private readonly window: number;
   private healed = false;
   // Checks.
   private readonly leaderOfTerm = new Map<number, NodeId>();
@@ -79,13 +88,19 @@ class Simulation {
     this.rnd = new SimRandom(o.seed);
     this.netRnd = this.rnd.fork();
     this.electionTicks = o.electionTicks ?? 10;
-    this.maxNodes = o.maxNodes ?? 5;
+    const size = this.rnd.chance(0.5) ? 5 : 3;
+    this.maxNodes = o.maxNodes ?? size + 2;
     this.dropRate = this.rnd.next() * 0.1;
     this.dupRate = this.rnd.next() * 0.05;
-    this.maxDelay = 1 + this.rnd.int(4);
-    const members: MemberInfo[] = [1, 2, 3].map((i) => ({ id: nodeId(i), voter: true, addr: `n${i}` }));
+    this.maxDelay = 1 + this.rnd.int(6);
+    this.faultRate = 0.02 + this.rnd.next() * 0.15;
+    this.fsyncMaxTicks = 1 + this.rnd.int(10);
+    // Small batches split a leader's old entries from its no-op: figure-8 histories need that.
+    this.batchEntries = this.rnd.pick([2, 4, 8, 64]);
+    this.window = this.rnd.pick([2, 4, 16]);
+    const members: MemberInfo[] = Array.from({ length: size }, (_, i) => ({ id: nodeId(i + 1), voter: true, addr: `n${i + 1}` }));
     for (const m of members) this.addHost(m.id, true, members);
-    this.nextId = 4;
+    this.nextId = size + 1;
   }
 
   private trace(line: string): void {
@@ -93,20 +108,25 @@ class Simulation {
     if (this.traceLines.length > 80) this.traceLines.shift();
   }
 
+  private raftOptions(id: NodeId, hostRnd: SimRandom) {
+    return { id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: this.batchEntries, maxInflight: this.window };
+  }
+
   private makeNode(id: NodeId, hostRnd: SimRandom) {
-    return (state?: DurableState) => new RaftNode({ id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: 8, maxInflight: 4 }, state);
+    return (state?: DurableState) => new RaftNode(this.raftOptions(id, hostRnd), state);
   }
 
   private addHost(id: NodeId, bootstrap: boolean, members: MemberInfo[] = []): SimHost {
     const hostRnd = this.rnd.fork();
     const make = this.makeNode(id, hostRnd);
-    const boot = bootstrap ? RaftNode.bootstrap({ id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: 8, maxInflight: 4 }, members) : null;
-    const host = new SimHost(id, make, hostRnd, {
+    const boot = bootstrap ? RaftNode.bootstrap(this.raftOptions(id, hostRnd), members) : null;
+    const host = new SimHost(id, make, hostRnd, this.fsyncMaxTicks, {
       send: (m, data) => this.send(m, data),
       applied: (h, e) => this.onApplied(h, e),
       readReady: (h, reqId, at) => this.onReadReady(h, reqId, at),
       readFailed: (_h, reqId) => { this.readsInFlight.delete(reqId); },
     }, boot);
+    host.tickRate = this.healed ? 1 : 0.6 + this.rnd.next() * 0.8;
     this.hosts.set(id, host);
     return host;
   }
@@ -114,7 +134,7 @@ class Simulation {
   run(): void {
     while (this.events < this.o.events) this.step(true);
     this.heal();
-    const limit = this.now + 60 * this.electionTicks;
+    const limit = this.now + LIVENESS_TICKS_PER_ELECTION * this.electionTicks;
     let probe: number | null = null;
     let probeHost: NodeId | null = null;
     while (this.now < limit) {
@@ -139,23 +159,30 @@ class Simulation {
     const lagging = leader ? leader.node.membership().members.map((m) => this.hosts.get(m.id)).filter((h) => !h || !h.alive || h.sm.applied < leader.node.commitIndex)
       .map((h) => (h ? `${h.id}(${h.alive ? `applied ${h.sm.applied}, last ${h.node.log.lastIndex()}` : 'down'})` : 'missing')) : [];
     if (leader) this.trace(`leader status: ${JSON.stringify({ ...leader.node.status(), members: leader.node.membership().members.map((m) => `${m.id}${m.voter ? 'v' : 'l'}`) })}`);
-    for (const h of this.hosts.values()) this.trace(`node ${h.id}: ${h.alive ? `${h.node.status().role} term ${h.node.currentTerm} last ${h.node.log.lastIndex()} commit ${h.node.commitIndex} applied ${h.sm.applied}` : 'down'}`);
-    throw new SimFailure(`liveness: no progress within ${60 * this.electionTicks} ticks after healing (leader ${leader?.id ?? 'none'}, probe ${probe === null ? 'not proposed' : this.ackedSet.has(probe) ? `acked, not converged: commit ${leader?.node.commitIndex}, lagging ${lagging.join(' ')}` : 'pending'})`);
+    for (const h of this.hosts.values()) this.trace(`node ${h.id}: ${h.alive ? `${h.node.status().role} term ${h.node.currentTerm} last ${h.node.log.lastIndex()}@${h.node.log.lastTerm()} commit ${h.node.commitIndex} applied ${h.sm.applied} members ${h.node.membership().members.map((m) => `${m.id}${m.voter ? "v" : "l"}`).join(",")}` : "down"}`);
+    throw new SimFailure(`liveness: no progress within ${LIVENESS_TICKS_PER_ELECTION * this.electionTicks} ticks after healing (leader ${leader?.id ?? 'none'}, probe ${probe === null ? 'not proposed' : this.ackedSet.has(probe) ? `acked, not converged: commit ${leader?.node.commitIndex}, lagging ${lagging.join(' ')}` : 'pending'})`);
   }
 
   private step(faults: boolean): void {
     this.now++;
     this.steps++;
-    if (faults && this.rnd.chance(0.04)) this.fault();
-    for (const h of this.hosts.values()) if (h.alive) { h.node.tick(); this.events++; }
+    if (faults && this.rnd.chance(this.faultRate)) this.fault();
+    // Clocks drift: each node ticks at its own rate, so leases and timeouts disagree.
+    for (const h of this.hosts.values()) {
+      if (!h.alive) continue;
+      h.tickDebt += h.tickRate;
+      while (h.tickDebt >= 1) { h.tickDebt--; h.node.tick(); this.events++; }
+    }
     this.deliver();
     for (const h of this.hosts.values()) if (h.alive) this.events += h.completeWrites(this.now);
-    if (this.rnd.chance(faults ? 0.5 : 0.2)) {
-      const leader = this.liveLeader();
+    // Clients reach any node that believes it leads, a deposed one included.
+    // After healing only the liveness probe is proposed: the backlog must drain, not grow.
+    if (faults && this.rnd.chance(0.5)) {
+      const leader = this.anyLeader();
       if (leader) { this.propose(leader); this.events++; }
     }
-    if (this.rnd.chance(0.2)) {
-      const leader = this.liveLeader();
+    if (this.rnd.chance(faults ? 0.3 : 0.05)) {
+      const leader = this.anyLeader();
       if (leader) { this.read(leader); this.events++; }
     }
     for (const h of this.hosts.values()) {
@@ -165,6 +192,11 @@ class Simulation {
     for (const h of this.hosts.values()) if (h.alive) h.process(this.now);
     this.checkStep();
     if (this.steps % 20 === 0) this.checkLogMatching();
+  }
+
+  private anyLeader(): SimHost | null {
+    const leaders = [...this.hosts.values()].filter((h) => h.alive && h.node.isLeader);
+    return leaders.length ? this.rnd.pick(leaders) : null;
   }
 
   private liveLeader(): SimHost | null {
@@ -212,17 +244,24 @@ class Simulation {
     const dead = [...this.hosts.values()].filter((h) => !h.alive && this.members().includes(h.id));
     const leader = this.liveLeader();
     const ids = [...this.hosts.keys()];
-    switch (this.rnd.int(9)) {
+    // Crashes and restarts dominate: they are where durability bugs show.
+    const roll = this.rnd.int(20);
+    const kind = roll < 5 ? 0 : roll < 10 ? 1 : roll < 12 ? 2 : roll < 14 ? 3 : roll - 10;
+    switch (kind) {
       case 0:
-        if (live.length > 1) { const h = this.rnd.pick(live); h.crash(); this.network = this.network.filter((f) => f.msg.to !== h.id); this.trace(`crash node ${h.id}`); }
+        if (live.length > 1) { const h = leader && this.rnd.chance(0.5) ? leader : this.rnd.pick(live); h.crash(); this.network = this.network.filter((f) => f.msg.to !== h.id); this.trace(`crash node ${h.id}`); }
         break;
       case 1:
         if (dead.length) { const h = this.rnd.pick(dead); h.restart(); this.trace(`restart node ${h.id} (term ${h.node.currentTerm}, last ${h.node.log.lastIndex()}, snapshot ${h.node.log.snapshotIndex})`); }
         break;
       case 2: {
-        const group = ids.filter(() => this.rnd.chance(0.5));
-        for (const a of group) for (const b of ids) if (!group.includes(b)) { this.cut.add(`${a}-${b}`); this.cut.add(`${b}-${a}`); }
-        this.trace(`partition [${group.join(',')}] from the rest`);
+        // Often the leader with a minority: that is where stale leaders and figure-8 histories come from.
+        const group = leader && this.rnd.chance(0.6)
+          ? [leader.id, ...ids.filter((i) => i !== leader.id && this.rnd.chance(0.25))]
+          : ids.filter(() => this.rnd.chance(0.5));
+        const oneWay = this.rnd.chance(0.2);
+        for (const a of group) for (const b of ids) if (!group.includes(b)) { this.cut.add(`${a}-${b}`); if (!oneWay) this.cut.add(`${b}-${a}`); }
+        this.trace(`partition [${group.join(',')}] from the rest${oneWay ? ' (one way)' : ''}`);
         break;
       }
       case 3:
@@ -239,7 +278,7 @@ class Simulation {
       case 5:
         if (leader) {
           const members = leader.node.membership();
-          if (members.voters.length > 3 || members.learners.length > 0) {
+          if (members.voters.length > 3 || members.learners.length > 0 || this.rnd.chance(0.2)) {
             const victim = this.rnd.pick(members.members).id;
             const r = leader.node.proposeConfChange({ kind: 'remove', id: victim });
             if (r.ok) this.trace(`leader ${leader.id} removes ${victim} at ${r.index}`);
@@ -265,6 +304,7 @@ class Simulation {
   private heal(): void {
     this.healed = true;
     this.cut.clear();
+    for (const h of this.hosts.values()) h.tickRate = 1;
     const members = new Set(this.members());
     for (const h of this.hosts.values()) if (!h.alive && members.has(h.id)) h.restart();
     this.trace('heal everything: no drops, no partitions, members restarted');
