@@ -10,6 +10,8 @@ export interface RaftOptions {
   readonly maxBytesPerMsg: number;
   /** AppendEntries in flight per follower while pipelining. */
   readonly maxInflight: number;
+  /** Proposals are refused ('overloaded') while this many entries wait to commit: bounded memory, bounded catch-up. */
+  readonly maxUncommittedEntries: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   /** Leader promotes learners whose log has caught up. */
@@ -24,6 +26,7 @@ export const DEFAULT_OPTIONS = {
   maxEntriesPerMsg: 512,
   maxBytesPerMsg: 1024 * 1024,
   maxInflight: 64,
+  maxUncommittedEntries: 8192,
   preVote: true,
   checkQuorum: true,
   autoPromote: true,

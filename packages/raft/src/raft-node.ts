@@ -329,7 +329,7 @@ export class RaftNode {
 
   // ------------------------------------------------------------ internals
 
-  private refuse(reason: 'not-leader' | 'transferring' | 'config-pending' | 'bad-change', message: string): ProposeResult {
+  private refuse(reason: 'not-leader' | 'transferring' | 'config-pending' | 'bad-change' | 'overloaded', message: string): ProposeResult {
     return { ok: false, reason, leader: this.leader, message };
   }
 
@@ -365,6 +365,9 @@ export class RaftNode {
   private appendLocal(type: EntryType, data: Uint8Array): ProposeResult {
     if (this.role !== 'leader') return this.refuse('not-leader', 'not the leader');
     if (this.transferTarget !== NO_NODE) return this.refuse('transferring', 'leadership transfer in progress');
+    if (this.log.lastIndex() - this.commit >= this.opts.maxUncommittedEntries) {
+      return this.refuse('overloaded', `${this.opts.maxUncommittedEntries} entries are waiting to commit`);
+    }
     const e: Entry = { index: idx(this.log.lastIndex() + 1), term: this.term, type, data };
     this.appendEntries([e]);
     if (type === EntryType.config) this.pendingConfIndex = e.index;

@@ -143,4 +143,4 @@ export interface Ready {
 
 export type ProposeResult =
   | { readonly ok: true; readonly index: Index; readonly term: Term }
-  | { readonly ok: false; readonly reason: 'not-leader' | 'transferring' | 'config-pending' | 'bad-change'; readonly leader: NodeId; readonly message: string };
+  | { readonly ok: false; readonly reason: 'not-leader' | 'transferring' | 'config-pending' | 'bad-change' | 'overloaded'; readonly leader: NodeId; readonly message: string };

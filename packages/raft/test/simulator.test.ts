@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { runSimulation } from '../src/sim/simulation.js';
 
 // The bounded run of `pnpm test`; `pnpm sim --seeds N` runs any number.
-const SEEDS = Number(process.env.SIM_SEEDS ?? 1000);
-const EVENTS = Number(process.env.SIM_EVENTS ?? 2500);
+const SEEDS = Number(process.env.SIM_SEEDS ?? 500);
+const EVENTS = Number(process.env.SIM_EVENTS ?? 20000);
 
 test(`${SEEDS} seeded clusters of ${EVENTS}+ events under faults keep every safety and liveness property`, () => {
   const failures: string[] = [];

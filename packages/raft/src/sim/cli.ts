@@ -1,4 +1,4 @@
-// pnpm sim [--seeds N] [--seed S] [--events E] [--first F]
+// pnpm sim [--seeds N] [--seed S] [--events E (default 20000)] [--first F]
 // Runs seeds, prints a summary; a failure prints its replay command and trace.
 import { runSimulation } from './simulation.js';
 
@@ -7,7 +7,7 @@ function arg(name: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-const events = Number(arg('--events') ?? 2000);
+const events = Number(arg('--events') ?? 20000);
 const single = arg('--seed');
 const first = Number(arg('--first') ?? 1);
 const count = Number(arg('--seeds') ?? 100);

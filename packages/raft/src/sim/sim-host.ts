@@ -50,6 +50,8 @@ export class SimHost {
   /** Ticks per simulated step: clock drift between nodes. */
   tickRate = 1;
   tickDebt = 0;
+  /** A paused process neither ticks, hears, writes nor answers until then. */
+  pausedUntil = 0;
   private disk: Disk;
   private writes: PendingWrite[] = [];
   /** Snapshot bytes received from leaders, by index, waiting for the core to install one. */

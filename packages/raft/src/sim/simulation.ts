@@ -109,7 +109,7 @@ class Simulation {
   }
 
   private raftOptions(id: NodeId, hostRnd: SimRandom) {
-    return { id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: this.batchEntries, maxInflight: this.window };
+    return { id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: this.batchEntries, maxInflight: this.window, maxUncommittedEntries: 64 };
   }
 
   private makeNode(id: NodeId, hostRnd: SimRandom) {
@@ -169,12 +169,12 @@ class Simulation {
     if (faults && this.rnd.chance(this.faultRate)) this.fault();
     // Clocks drift: each node ticks at its own rate, so leases and timeouts disagree.
     for (const h of this.hosts.values()) {
-      if (!h.alive) continue;
+      if (!h.alive || h.pausedUntil > this.now) continue;
       h.tickDebt += h.tickRate;
       while (h.tickDebt >= 1) { h.tickDebt--; h.node.tick(); this.events++; }
     }
     this.deliver();
-    for (const h of this.hosts.values()) if (h.alive) this.events += h.completeWrites(this.now);
+    for (const h of this.hosts.values()) if (h.alive && h.pausedUntil <= this.now) this.events += h.completeWrites(this.now);
     // Clients reach any node that believes it leads, a deposed one included.
     // After healing only the liveness probe is proposed: the backlog must drain, not grow.
     if (faults && this.rnd.chance(0.5)) {
@@ -189,13 +189,13 @@ class Simulation {
       if (!h.alive) continue;
       if (h.sm.applied - h.node.log.snapshotIndex > 30 && this.rnd.chance(0.1)) h.takeSnapshot();
     }
-    for (const h of this.hosts.values()) if (h.alive) h.process(this.now);
+    for (const h of this.hosts.values()) if (h.alive && h.pausedUntil <= this.now) h.process(this.now);
     this.checkStep();
     if (this.steps % 20 === 0) this.checkLogMatching();
   }
 
   private anyLeader(): SimHost | null {
-    const leaders = [...this.hosts.values()].filter((h) => h.alive && h.node.isLeader);
+    const leaders = [...this.hosts.values()].filter((h) => h.alive && h.pausedUntil <= this.now && h.node.isLeader);
     return leaders.length ? this.rnd.pick(leaders) : null;
   }
 
@@ -226,7 +226,7 @@ class Simulation {
     }
     for (const f of due) {
       const h = this.hosts.get(f.msg.to);
-      if (!h || !h.alive || this.cut.has(`${f.msg.from}-${f.msg.to}`)) continue;
+      if (!h || !h.alive || h.pausedUntil > this.now || this.cut.has(`${f.msg.from}-${f.msg.to}`)) continue;
       h.receive(f.msg, f.data);
       this.events++;
     }
@@ -295,6 +295,12 @@ class Simulation {
       case 7:
         if (live.length) { const h = this.rnd.pick(live); if (h.takeSnapshot()) this.trace(`node ${h.id} snapshots at ${h.node.log.snapshotIndex}`); }
         break;
+      case 9: {
+        // A process pause (GC, VM stall): its clock stops and it hears nothing, then it wakes up believing it still leads.
+        const h = leader && this.rnd.chance(0.6) ? leader : live.length ? this.rnd.pick(live) : null;
+        if (h) { h.pausedUntil = this.now + 10 + this.rnd.int(80); this.trace(`pause node ${h.id} until t=${h.pausedUntil}`); }
+        break;
+      }
       default:
         // A burst of client load.
         if (leader) for (let i = 0; i < 20; i++) this.propose(leader);
@@ -304,7 +310,7 @@ class Simulation {
   private heal(): void {
     this.healed = true;
     this.cut.clear();
-    for (const h of this.hosts.values()) h.tickRate = 1;
+    for (const h of this.hosts.values()) { h.tickRate = 1; h.pausedUntil = 0; }
     const members = new Set(this.members());
     for (const h of this.hosts.values()) if (!h.alive && members.has(h.id)) h.restart();
     this.trace('heal everything: no drops, no partitions, members restarted');
