@@ -1,7 +1,7 @@
 // redis-benchmark against one redisraft-wasm node and against plain
 // redis-server (no persistence) on the same machine, in the same run.
 //   node --import tsx bench/single-node.ts [-n 100000] [-c 50] [-P 1] [-t set,get]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,10 @@ async function measure(label: string, cmd: string, args: string[], port: number)
   const proc = spawn(cmd, args, { stdio: 'ignore' });
   try {
     await waitReady(port, proc);
+    if (label === 'redisraft-wasm') {
+      const init = spawnSync('redis-cli', ['-p', String(port), 'RAFT.CLUSTER', 'INIT'], { encoding: 'utf8' });
+      if (!init.stdout.startsWith('OK')) throw new Error(`RAFT.CLUSTER INIT failed: ${init.stdout}${init.stderr}`);
+    }
     process.stderr.write(`benchmarking ${label} on port ${port}...\n`);
     return redisBenchmark(port, ['-n', n, '-c', c, '-P', pipeline, '-t', tests]);
   } finally {

@@ -1,7 +1,7 @@
 // Starting, refusing to start, stopping, and protecting the node from slow readers.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startNode, runCli, freePort } from './lib/node-process.js';
+import { startNode, startInitializedNode, runCli, freePort } from './lib/node-process.js';
 import { RawClient } from './lib/raw-client.js';
 
 const lifecycle = suite('lifecycle');
@@ -61,7 +61,7 @@ lifecycle('--help on the CLI and on server', () => {
 });
 
 lifecycle('a client that never reads is disconnected past the output buffer limit', async () => {
-  const n = await startNode(['--client-output-buffer-limit', 'normal 1mb 0 0']);
+  const n = await startInitializedNode(['--client-output-buffer-limit', 'normal 1mb 0 0']);
   const r = n.client();
   await r.set('big', Buffer.alloc(512 * 1024, 120));
   const c = await RawClient.open(n.port);

@@ -1,12 +1,12 @@
 // A single node process, talked to with ioredis, redis-cli and raw sockets.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startNode, redisCli, type NodeProcess } from './lib/node-process.js';
+import { startInitializedNode, redisCli, type NodeProcess } from './lib/node-process.js';
 import { RawClient } from './lib/raw-client.js';
 import { rejects } from './lib/rejects.js';
 
 const node = suite<{ n: NodeProcess }>('single node');
-node.before(async (ctx) => { ctx.n = await startNode(); });
+node.before(async (ctx) => { ctx.n = await startInitializedNode(); });
 node.after(async (ctx) => { assert.is(await ctx.n.stop(), 0); });
 
 node('ioredis: strings, binary values, errors with Redis texts', async ({ n }) => {
@@ -127,7 +127,7 @@ node('CONFIG SET changes runtime options, refuses start-only ones and bad values
 node.run();
 
 const auth = suite<{ n: NodeProcess }>('requirepass');
-auth.before(async (ctx) => { ctx.n = await startNode(['--requirepass', 's3cret']); });
+auth.before(async (ctx) => { ctx.n = await startInitializedNode(['--requirepass', 's3cret']); });
 auth.after(async (ctx) => { await ctx.n.stop(); });
 
 auth('commands need AUTH; wrong passwords are refused; HELLO AUTH works', async ({ n }) => {

@@ -34,7 +34,7 @@ interface PendingRead { readonly requestId: number; readonly index: Index; reado
 
 export class RaftNode {
   readonly id: NodeId;
-  private readonly opts: RaftOptions;
+  private opts: RaftOptions;
   private term: Term = trm(0);
   private vote: NodeId = NO_NODE;
   private commit: Index = idx(0);
@@ -111,7 +111,7 @@ export class RaftNode {
     if (this.role === 'leader') this.tickLeader();
     else if (this.electionElapsed >= this.electionTimeout && this.promotable()) {
       this.electionElapsed = 0;
-      this.campaign(this.opts.preVote ? 'pre' : 'real', false);
+      this.startElection(this.opts.preVote ? 'pre' : 'real', false);
     }
   }
 
@@ -149,7 +149,7 @@ export class RaftNode {
       case 'heartbeat-response': return this.onHeartbeatResponse(m);
       case 'snapshot-response': return this.onSnapshotResponse(m);
       case 'timeout-now':
-        if (this.promotable()) this.campaign('real', true);
+        if (this.promotable()) this.startElection('real', true);
         return;
     }
   }
@@ -285,6 +285,17 @@ export class RaftNode {
 
   hardState(): HardState {
     return { term: this.term, vote: this.vote, commit: this.commit };
+  }
+
+  /** Starts an election now, skipping pre-vote (a freshly created cluster's only node). */
+  campaign(): void {
+    if (this.role !== 'leader' && this.promotable()) this.startElection('real', false);
+  }
+
+  /** Changes election and heartbeat timing at runtime (RAFT.CONFIG SET). */
+  setTiming(electionTicks: number, heartbeatTicks: number): void {
+    this.opts = withDefaults({ ...this.opts, electionTicks, heartbeatTicks });
+    this.resetElectionTimeout();
   }
 
   // ------------------------------------------------------------- queries
@@ -444,7 +455,7 @@ export class RaftNode {
     this.readsAwaitingCommit = [];
   }
 
-  private campaign(kind: 'pre' | 'real', transfer: boolean): void {
+  private startElection(kind: 'pre' | 'real', transfer: boolean): void {
     const voters = this.membership().voters;
     this.votes.clear();
     this.leader = NO_NODE;
@@ -484,7 +495,7 @@ export class RaftNode {
       else if (g === false) rejected++;
     }
     if (granted >= quorum) {
-      if (pre) this.campaign('real', false);
+      if (pre) this.startElection('real', false);
       else this.becomeLeader();
     } else if (rejected >= quorum || voters.length - rejected < quorum) {
       this.becomeFollower(this.term, NO_NODE);

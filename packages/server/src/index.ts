@@ -6,3 +6,4 @@ export type { NodeContext, NodeStats } from './node-context.js';
 export type { ServerCommand, ServerHandler } from './server-command.js';
 export * from './config/index.js';
 export { REDIS_COMPAT_VERSION } from './commands/connection.js';
+export { attachRaft, RaftHost, keySlot, crc16 } from './cluster/index.js';

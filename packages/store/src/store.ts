@@ -17,6 +17,12 @@ export interface ExecContext {
   seed: number;
   /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
   resp?: 2 | 3;
+  /**
+   * A read served outside the log (ReadIndex or local read): it must not move
+   * the store's clock, which only log entries may advance, or expiry
+   * decisions would differ between nodes. Write commands are refused.
+   */
+  readOnly?: boolean;
 }
 
 export interface StoreOptions {
@@ -48,8 +54,15 @@ export class Store {
     const cmd = this.commands.get(name);
     if (!cmd) return error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
     if (!arityOk(cmd, argv.length)) return error(Errors.wrongArity(name));
-    if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
-    const context: CommandContext = { db: this.db, nowMs: this.clockMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2 };
+    let nowMs: number;
+    if (ctx.readOnly) {
+      if (cmd.flags.includes('write')) return error(`ERR '${name}' writes and cannot run as a read`);
+      nowMs = Math.max(this.clockMs, ctx.nowMs);
+    } else {
+      if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
+      nowMs = this.clockMs;
+    }
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2 };
     return cmd.handler(context, argv);
   }
 

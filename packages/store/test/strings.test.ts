@@ -150,4 +150,14 @@ test('key versions change on every write and are equal on two stores fed the sam
   assert.is.not(a.keyVersion(Buffer.from('k')), before);
 });
 
+test('reads outside the log do not move the clock and cannot write', () => {
+  const s = new Store();
+  const at = (argv: string[], nowMs: number, readOnly = false) =>
+    encodeReply(s.execute(argv.map((a) => Buffer.from(a)), { nowMs, seed: 1, readOnly }), 2).toString('latin1');
+  at(['SET', 'k', 'v', 'PX', '100'], 1000);
+  assert.is(at(['GET', 'k'], 1200, true), '$-1\r\n', 'a read at a later local time sees the key expired');
+  assert.is(at(['PTTL', 'k'], 1050), ':50\r\n', 'but the next entry still runs at its own time');
+  assert.match(at(['SET', 'k', 'x'], 1300, true), /^-ERR 'set' writes and cannot run as a read/);
+});
+
 test.run();

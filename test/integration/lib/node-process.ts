@@ -67,6 +67,21 @@ export async function startNode(args: string[] = [], port?: number): Promise<Nod
   };
 }
 
+/** A node that has created its own one-node cluster (RAFT.CLUSTER INIT), ready for data commands. */
+export async function startInitializedNode(args: string[] = []): Promise<NodeProcess> {
+  const n = await startNode(args);
+  const r = n.client({ password: passwordIn(args) });
+  const reply = String(await r.call('RAFT.CLUSTER', 'INIT'));
+  if (!/^OK [0-9a-f]{32}$/.test(reply)) throw new Error(`RAFT.CLUSTER INIT answered ${reply}`);
+  r.disconnect();
+  return n;
+}
+
+function passwordIn(args: string[]): string | undefined {
+  const i = args.indexOf('--requirepass');
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
 /** Runs the CLI to completion (for refusals and help). */
 export function runCli(args: string[], timeoutMs = 15_000): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs });

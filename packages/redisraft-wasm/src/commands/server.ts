@@ -1,7 +1,7 @@
 // `redisraft-wasm server [config-file] [options]`: runs one node.
 import { existsSync, statSync } from 'node:fs';
 import { defineCommand } from 'citty';
-import { ConfigError, NodeServer, configFromArgs, createLogger, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
+import { ConfigError, NodeServer, attachRaft, configFromArgs, createLogger, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
 import { VERSION } from '../version.js';
 
 export const serverCommand = defineCommand({
@@ -41,6 +41,7 @@ export async function runServer(args: readonly string[]): Promise<void> {
   config.onChange((name, value) => { if (name === 'loglevel') setLogLevel(logger, value); });
 
   const server = new NodeServer({ config, logger, version: VERSION });
+  const raft = attachRaft(server, logger);
   try {
     await server.start();
   } catch (e) {
@@ -58,6 +59,7 @@ export async function runServer(args: readonly string[]): Promise<void> {
     }
     stopping = true;
     logger.info(`received ${signal}, shutting down`);
+    raft.stop();
     server.stop().then(
       () => { logger.info('bye'); process.exit(0); },
       (e: unknown) => { logger.error(e); process.exit(1); },

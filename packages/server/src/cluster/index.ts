@@ -1,0 +1,20 @@
+// Turns a NodeServer into a Raft cluster node.
+import type { NodeServer } from '../node-server.js';
+import type { ConsolaInstance } from 'consola';
+import { RaftHost } from './raft-host.js';
+import { RaftExecutor } from './raft-executor.js';
+import { raftCommands, raftInfoText } from './raft-commands.js';
+
+export function attachRaft(server: NodeServer, logger: ConsolaInstance): RaftHost {
+  const ctx = server.context;
+  const host = new RaftHost(ctx.config, server.store, logger, () => server.port);
+  const executor = new RaftExecutor(host, server.store, ctx.config);
+  server.executor = executor;
+  for (const c of raftCommands(host, executor)) server.addCommand(c);
+  ctx.infoSections.set('raft', () => raftInfoText(host, ctx));
+  return host;
+}
+
+export { RaftHost, type ClusterState } from './raft-host.js';
+export { keySlot, crc16 } from './key-slot.js';
+export { encodeEntryPayload, decodeEntryPayload, type EntryPayload } from './entry-payload.js';

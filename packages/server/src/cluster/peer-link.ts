@@ -1,0 +1,81 @@
+// One long-lived, pipelined connection to a peer for our outgoing Raft
+// messages (its replies are bare +OK, parsed with redis-parser only to keep
+// the stream in step and notice errors). Reconnects every
+// reconnect-interval; keeps the counters RAFT.INFO shows.
+import { connect, type Socket } from 'node:net';
+import RedisParser from 'redis-parser';
+import { encodeCommand } from './encode-command.js';
+
+export type LinkState = 'connecting' | 'connected' | 'disconnected';
+
+export interface PeerAddress { readonly host: string; readonly port: number }
+
+export function parseAddr(addr: string): PeerAddress | null {
+  const i = addr.lastIndexOf(':');
+  if (i <= 0) return null;
+  const port = Number(addr.slice(i + 1));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+export class PeerLink {
+  state: LinkState = 'disconnected';
+  connErrors = 0;
+  connOks = 0;
+  lastConnectedAt = 0;
+  private socket: Socket | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    public addr: PeerAddress,
+    private readonly reconnectMs: () => number,
+    private readonly password: string,
+    private readonly onError: (message: string) => void,
+  ) {
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.state = 'connecting';
+    const s = connect({ host: this.addr.host, port: this.addr.port, noDelay: true });
+    this.socket = s;
+    const parser = new RedisParser({
+      returnReply: () => {},
+      returnError: (e) => this.onError(`peer ${this.addr.host}:${this.addr.port} answered: ${e.message}`),
+      returnFatalError: () => s.destroy(),
+      returnBuffers: false,
+    });
+    s.on('connect', () => {
+      this.state = 'connected';
+      this.connOks++;
+      this.lastConnectedAt = Date.now();
+      if (this.password) s.write(encodeCommand([Buffer.from('AUTH'), Buffer.from(this.password)]));
+    });
+    s.on('data', (d) => parser.execute(d));
+    s.on('error', () => {});
+    s.on('close', (hadError) => {
+      if (this.socket !== s) return;
+      this.socket = null;
+      if (this.state !== 'connected' || hadError) this.connErrors++;
+      this.state = 'disconnected';
+      if (!this.closed) this.retryTimer = setTimeout(() => this.connect(), this.reconnectMs());
+    });
+  }
+
+  /** Sends if connected; Raft tolerates a lost message, so nothing is queued while down. */
+  send(argv: readonly Buffer[]): boolean {
+    if (this.state !== 'connected' || !this.socket) return false;
+    this.socket.write(encodeCommand(argv));
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.destroy();
+    this.socket = null;
+    this.state = 'disconnected';
+  }
+}

@@ -1,0 +1,51 @@
+// Where data commands go in a Raft node: nowhere before INIT/JOIN
+// (-NOCLUSTER), to the leader (-MOVED, so cluster-aware clients follow),
+// writes through the log, reads through ReadIndex (or locally with
+// quorum-reads no), and locally for bare commands in explicit mode.
+import { error, Errors, type Reply } from '@redisraft-wasm/resp';
+import { commandKeys, type CommandSpec, type Store } from '@redisraft-wasm/store';
+import { randomInt } from 'node:crypto';
+import type { NodeConfig } from '../config/index.js';
+import type { Executor } from '../executor.js';
+import type { ClientSession } from '../session.js';
+import { keySlot } from './key-slot.js';
+import type { RaftHost } from './raft-host.js';
+
+export class RaftExecutor implements Executor {
+  constructor(
+    private readonly host: RaftHost,
+    private readonly store: Store,
+    private readonly config: NodeConfig,
+  ) {}
+
+  execute(session: ClientSession, argv: Buffer[], spec: CommandSpec): Reply | Promise<Reply> {
+    if (this.host.state !== 'up') return error(Errors.noCluster);
+    if (!this.config.bool('raftize-all-commands')) return this.local(session, argv);
+    return this.replicated(session, argv, spec);
+  }
+
+  /** Through Raft: the leader proposes writes and confirms reads; others redirect. */
+  replicated(session: ClientSession, argv: Buffer[], spec: CommandSpec): Reply | Promise<Reply> {
+    if (!this.host.isLeader) return this.redirect(argv, spec);
+    if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r[0]!);
+    if (this.config.bool('quorum-reads')) return this.host.read(() => this.readNow(session, argv));
+    return this.readNow(session, argv);
+  }
+
+  /** Explicit mode: bare commands touch only this node's copy. */
+  private local(session: ClientSession, argv: Buffer[]): Reply {
+    return this.store.execute(argv, { nowMs: Date.now(), seed: randomInt(0, 2 ** 32), resp: session.proto });
+  }
+
+  private readNow(session: ClientSession, argv: Buffer[]): Reply {
+    return this.store.execute(argv, { nowMs: Date.now(), seed: randomInt(0, 2 ** 32), resp: session.proto, readOnly: true });
+  }
+
+  redirect(argv: readonly Buffer[], spec: CommandSpec | undefined): Reply {
+    const leader = this.host.leaderAddr();
+    if (!leader) return error(Errors.noLeader);
+    const keys = spec ? commandKeys(spec, argv) : [];
+    const slot = keys.length ? keySlot(argv[keys[0]!]!) : 0;
+    return error(`MOVED ${slot} ${leader}`);
+  }
+}

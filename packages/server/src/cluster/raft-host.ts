@@ -1,0 +1,354 @@
+// Drives the pure Raft core inside a node process: ticks it, hands its
+// Ready to the log store, the peer links and the data store, and turns
+// client commands into proposals and ReadIndex reads. Everything that
+// arrives in one event-loop turn shares one Ready (group commit).
+import { randomBytes, randomInt } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import {
+  EntryType, RaftNode, decodeConfChange, index as idx, nodeId,
+  type Entry, type Index, type Message, type NodeId, type Ready, type Role, type Term,
+} from '@redisraft-wasm/raft';
+import { array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
+import type { Store } from '@redisraft-wasm/store';
+import type { ConsolaInstance } from 'consola';
+import type { NodeConfig } from '../config/index.js';
+import { decodeEntryPayload, encodeEntryPayload } from './entry-payload.js';
+import { decodePeerMessage, encodePeerMessage } from './peer-codec.js';
+import { PeerLink, parseAddr } from './peer-link.js';
+
+export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
+
+/** Milliseconds per core tick: timeouts in the config are converted to ticks of this size. */
+const TICK_MS = 10;
+const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; retry it';
+
+interface PendingWrite {
+  readonly term: Term;
+  readonly resolve: (r: Reply) => void;
+  /** Turns the store's replies into the client's reply (e.g. EXEC's array). */
+  readonly shape: (replies: Reply[]) => Reply;
+}
+
+interface PendingRead {
+  readonly run: () => Reply;
+  readonly resolve: (r: Reply) => void;
+  index: Index;
+}
+
+export class RaftHost {
+  state: ClusterState = 'uninitialized';
+  node: RaftNode | null = null;
+  dbid = '';
+  private readonly links = new Map<NodeId, PeerLink>();
+  /** Addresses learned from peers' messages, for nodes the log has not told us about yet. */
+  private readonly heardAddrs = new Map<NodeId, string>();
+  private readonly writes = new Map<number, PendingWrite>();
+  private readonly reads = new Map<number, PendingRead>();
+  private readonly readsToServe: PendingRead[] = [];
+  private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
+  private nextReadId = 1;
+  private applied: Index = idx(0);
+  private timer: NodeJS.Timeout | null = null;
+  private readyScheduled = false;
+  private lastRole: Role = 'follower';
+  private lastLeader: NodeId = nodeId(0);
+
+  constructor(
+    private readonly config: NodeConfig,
+    private readonly store: Store,
+    private readonly log: ConsolaInstance,
+    private readonly listenPort: () => number,
+  ) {
+    config.onChange((name) => {
+      if ((name === 'election-timeout' || name === 'request-timeout') && this.node) this.node.setTiming(...this.timing());
+    });
+  }
+
+  /** This node's advertised address: `addr`, or the bind address (a non-loopback interface for 0.0.0.0) and port. */
+  advertisedAddr(): string {
+    const configured = this.config.text('addr');
+    if (configured) return configured;
+    const bind = this.config.list('bind')[0] ?? '127.0.0.1';
+    let host = bind;
+    if (bind === '0.0.0.0' || bind === '*' || bind === '::') {
+      host = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address ?? '127.0.0.1';
+    }
+    return `${host}:${this.listenPort()}`;
+  }
+
+  private timing(): [number, number] {
+    const election = Math.max(2, Math.round(this.config.int('election-timeout') / TICK_MS));
+    const heartbeat = Math.min(election - 1, Math.max(1, Math.round(this.config.int('request-timeout') / TICK_MS)));
+    return [election, heartbeat];
+  }
+
+  private makeNode(id: NodeId, bootstrap: boolean): RaftNode {
+    const [electionTicks, heartbeatTicks] = this.timing();
+    const opts = { id, electionTicks, heartbeatTicks, random: Math.random };
+    return bootstrap ? RaftNode.bootstrap(opts, [{ id, voter: true, addr: this.advertisedAddr() }]) : new RaftNode(opts);
+  }
+
+  private start(node: RaftNode): void {
+    this.node = node;
+    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const l of this.links.values()) l.close();
+    this.links.clear();
+  }
+
+  /** RAFT.CLUSTER INIT: a new one-node cluster, led by this node once this resolves. */
+  init(): Promise<string> {
+    const configured = this.config.int('id');
+    const id = nodeId(configured || randomInt(1, 2 ** 31));
+    this.dbid = randomBytes(16).toString('hex');
+    this.state = 'up';
+    const node = this.makeNode(id, true);
+    node.campaign();
+    this.start(node);
+    this.log.info(`cluster ${this.dbid} created; this node is ${id}`);
+    return new Promise((resolve) => {
+      const wait = () => (node.isLeader || this.node !== node ? resolve(this.dbid) : setImmediate(wait));
+      wait();
+    });
+  }
+
+  /** Prepares to join as `id`: the node must accept the leader's messages before it is added. */
+  prepareJoin(id: NodeId): void {
+    this.stopNode();
+    this.state = 'joining';
+    this.start(this.makeNode(id, false));
+  }
+
+  joined(dbid: string): void {
+    this.dbid = dbid;
+    this.state = 'up';
+    this.log.info(`joined cluster ${dbid} as node ${this.node!.id}`);
+  }
+
+  abandonJoin(): void {
+    this.stopNode();
+    this.state = 'uninitialized';
+  }
+
+  private stopNode(): void {
+    this.node = null;
+    this.heardAddrs.clear();
+    for (const l of this.links.values()) l.close();
+    this.links.clear();
+  }
+
+  get isLeader(): boolean {
+    return this.node?.isLeader === true;
+  }
+
+  /** The leader's advertised address, when known. */
+  leaderAddr(): string | null {
+    const n = this.node;
+    if (!n || n.leaderId === 0) return null;
+    if (n.isLeader) return this.advertisedAddr();
+    return this.addrOf(n.leaderId);
+  }
+
+  private addrOf(id: NodeId): string | null {
+    return this.node?.membership().get(id)?.addr ?? this.heardAddrs.get(id) ?? null;
+  }
+
+  // ------------------------------------------------------------ inputs
+
+  private tick(): void {
+    this.node?.tick();
+    this.schedule();
+  }
+
+  /** A message from a peer (RAFT.AE and friends). */
+  receive(argv: readonly Buffer[]): Reply | null {
+    if (!this.node) return error('NOCLUSTER No Raft Cluster');
+    let m: Message;
+    try {
+      const decoded = decodePeerMessage(argv);
+      m = decoded.msg;
+      if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
+    } catch (e) {
+      return error(`ERR ${(e as Error).message}`);
+    }
+    if (m.to !== this.node.id) return error(`ERR message for node ${m.to} reached node ${this.node.id}`);
+    this.node.step(m);
+    this.schedule();
+    return null;
+  }
+
+  /** Proposes commands (one, or a transaction) and resolves with the reply once applied here. */
+  propose(commands: Buffer[][], shape: (replies: Reply[]) => Reply): Promise<Reply> {
+    const node = this.node!;
+    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands });
+    const r = node.propose(payload);
+    if (!r.ok) return Promise.resolve(error(r.reason === 'overloaded' ? `BUSY ${r.message}` : ERR_TRYAGAIN));
+    this.schedule();
+    return new Promise((resolve) => this.writes.set(r.index, { term: r.term, resolve, shape }));
+  }
+
+  /** Runs `run` once leadership is confirmed and everything committed before is applied (ReadIndex). */
+  read(run: () => Reply): Promise<Reply> {
+    const id = this.nextReadId++;
+    if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
+    this.schedule();
+    return new Promise((resolve) => this.reads.set(id, { run, resolve, index: idx(0) }));
+  }
+
+  /** Proposes a membership change; resolves once it is applied here. */
+  changeMembers(change: Parameters<RaftNode['proposeConfChange']>[0], onApplied: () => Reply): Promise<Reply> {
+    const r = this.node!.proposeConfChange(change);
+    if (!r.ok) return Promise.resolve(error(`ERR ${r.message}`));
+    this.schedule();
+    return new Promise((resolve) => this.memberWaiters.set(r.index, { term: r.term, done: () => resolve(onApplied()), lost: () => resolve(error(ERR_TRYAGAIN)) }));
+  }
+
+  transferLeadership(to: NodeId): Reply {
+    const r = this.node!.transferLeadership(to);
+    this.schedule();
+    return r.ok ? { kind: 'status', value: 'OK' } : error(`ERR ${r.message}`);
+  }
+
+  private schedule(): void {
+    if (this.readyScheduled) return;
+    this.readyScheduled = true;
+    setImmediate(() => {
+      this.readyScheduled = false;
+      this.processReady();
+    });
+  }
+
+  // ------------------------------------------------------------ Ready
+
+  private processReady(): void {
+    const node = this.node;
+    if (!node) return;
+    while (node.hasReady()) {
+      const rd = node.ready();
+      this.send(rd.messages);
+      // In-memory log for now: the durable log store plugs in here (the durability issue).
+      if (rd.persistSeq) node.persisted(rd.persistSeq);
+      this.apply(rd.committed);
+      this.queueReads(rd);
+      this.noteRole(rd);
+    }
+    this.serveReads();
+  }
+
+  private send(messages: readonly Message[]): void {
+    const me = this.advertisedAddr();
+    for (const m of messages) this.link(m.to)?.send(encodePeerMessage(m, me));
+  }
+
+  private link(id: NodeId): PeerLink | null {
+    let link = this.links.get(id);
+    if (!link) {
+      const addr = this.addrOf(id);
+      const parsed = addr ? parseAddr(addr) : null;
+      if (!parsed) return null;
+      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.config.text('cluster-password'), (msg) => this.log.debug(msg));
+      this.links.set(id, link);
+    }
+    return link;
+  }
+
+  private apply(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      let replies: Reply[] = [];
+      if (e.type === EntryType.normal) {
+        try {
+          const p = decodeEntryPayload(e.data);
+          replies = p.commands.map((argv) => this.store.execute(argv as Buffer[], { nowMs: p.timeMs, seed: p.seed }));
+        } catch (err) {
+          // A payload we cannot read would make this node diverge: stop rather than guess.
+          this.log.fatal(`entry ${e.index} cannot be applied: ${(err as Error).message}`);
+          process.exit(1);
+        }
+      } else if (e.type === EntryType.config) {
+        this.onConfigApplied(e);
+      }
+      this.applied = e.index;
+      const w = this.writes.get(e.index);
+      if (w) {
+        this.writes.delete(e.index);
+        w.resolve(w.term === e.term ? w.shape(replies) : error(ERR_TRYAGAIN));
+      }
+      const m = this.memberWaiters.get(e.index);
+      if (m) {
+        this.memberWaiters.delete(e.index);
+        if (m.term === e.term && e.type === EntryType.config) m.done();
+        else m.lost();
+      }
+    }
+  }
+
+  private onConfigApplied(e: Entry): void {
+    const change = decodeConfChange(e.data);
+    const me = this.node!.id;
+    if (change.kind === 'remove' && change.id === me) this.log.warn('this node was removed from the cluster');
+    // Drop links to nodes that left; new members get one when first messaged.
+    const members = this.node!.membership();
+    for (const [id, link] of this.links) if (!members.has(id)) { link.close(); this.links.delete(id); }
+    for (const id of this.heardAddrs.keys()) if (members.has(id)) this.heardAddrs.delete(id);
+    // Every member gets a connection now, so RAFT.INFO shows the whole cluster's health.
+    for (const m of members.members) if (m.id !== me) this.link(m.id);
+  }
+
+  private queueReads(rd: Ready): void {
+    for (const rs of rd.readStates) {
+      const r = this.reads.get(rs.requestId);
+      if (!r) continue;
+      this.reads.delete(rs.requestId);
+      r.index = rs.index;
+      this.readsToServe.push(r);
+    }
+    for (const id of rd.failedReads) {
+      const r = this.reads.get(id);
+      if (r) {
+        this.reads.delete(id);
+        r.resolve(error(ERR_TRYAGAIN));
+      }
+    }
+  }
+
+  private serveReads(): void {
+    let i = 0;
+    for (; i < this.readsToServe.length; i++) {
+      const r = this.readsToServe[i]!;
+      if (r.index > this.applied) break;
+      r.resolve(r.run());
+    }
+    if (i > 0) this.readsToServe.splice(0, i);
+  }
+
+  private noteRole(rd: Ready): void {
+    const { role, leader } = rd.softState;
+    if (role !== this.lastRole || leader !== this.lastLeader) {
+      if (role === 'leader' && this.lastRole !== 'leader') this.log.info(`node ${this.node!.id} is the leader of term ${rd.softState.term}`);
+      else if (leader !== this.lastLeader && leader !== 0) this.log.info(`following node ${leader} in term ${rd.softState.term}`);
+      this.lastRole = role;
+      this.lastLeader = leader;
+    }
+  }
+
+  /** For RAFT.INFO: peers with their link state and counters. */
+  peerInfo(): { id: NodeId; voter: boolean; addr: string; link: PeerLink | undefined }[] {
+    const n = this.node;
+    if (!n) return [];
+    return n.membership().members.filter((m) => m.id !== n.id).map((m) => ({ id: m.id, voter: m.voter, addr: m.addr, link: this.links.get(m.id) }));
+  }
+
+  get appliedIndex(): Index {
+    return this.applied;
+  }
+}
+
+/** The reply to RAFT.NODE ADD: the id and the cluster's dbid. */
+export function nodeAddReply(id: number, dbid: string): Reply {
+  return array([int(id), bulk(dbid)]);
+}
