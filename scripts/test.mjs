@@ -24,7 +24,7 @@ let passed = 0, failed = 0, skipped = 0, broken = false;
 for (const name of chosen) {
   const g = groups[name];
   if (!g) { console.error(`unknown test group '${name}' (known: ${Object.keys(groups).join(', ')})`); process.exit(2); }
-  const pattern = filter ? `${filter}.*${g.pattern}` : g.pattern;
+  const pattern = filter ? `^(?=.*${filter})(?:.*${g.pattern})` : g.pattern;
   console.log(`\n== ${name} tests ==`);
   const r = await runGroup(g.dir, pattern, g.timeoutMs);
   passed += r.passed; failed += r.failed; skipped += r.skipped;

@@ -9,7 +9,7 @@ import { parseAddr } from './peer-link.js';
 import type { RaftHost } from './raft-host.js';
 
 const ATTEMPT_TIMEOUT_MS = 5000;
-const JOIN_DEADLINE_MS = 30_000;
+const JOIN_DEADLINE_MS = 10_000;
 
 async function askToAdd(addr: string, id: number, myAddr: string, password: string): Promise<{ reply?: unknown; err?: string }> {
   const a = parseAddr(addr)!;

@@ -1,0 +1,129 @@
+// Real 3-node clusters on loopback, driven as the deployment guide does.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { freePort, startNode, redisCli, type NodeProcess } from './lib/node-process.js';
+import { findLeader, raftInfo, seedArgs, startCluster, waitFor } from './lib/cluster.js';
+import { rejects } from './lib/rejects.js';
+
+const started: NodeProcess[] = [];
+async function stopAll() {
+  await Promise.all(started.splice(0).map((n) => n.stop('SIGKILL')));
+}
+test.after.each(stopAll);
+
+test('the deployment guide, step by step', async () => {
+  const p1 = await freePort(), p2 = await freePort(), p3 = await freePort();
+  const n1 = await startNode(seedArgs(1, p1), p1);
+  const n2 = await startNode(seedArgs(2, p2), p2);
+  const n3 = await startNode(seedArgs(3, p3), p3);
+  started.push(n1, n2, n3);
+  const fresh = await raftInfo(n1);
+  assert.is(fresh.state, 'uninitialized');
+  assert.is(fresh.node_id, '0');
+  assert.is(redisCli(p1, 'SET', 'k', 'v').trim(), 'NOCLUSTER No Raft Cluster');
+  const init = redisCli(p1, 'RAFT.CLUSTER', 'INIT').trim();
+  assert.match(init, /^OK [0-9a-f]{32}$/);
+  assert.is(redisCli(p1, 'RAFT.CLUSTER', 'INIT').trim(), 'ERR Already cluster member');
+  assert.is(redisCli(p2, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${p1}`).trim(), 'OK');
+  // Joining through a follower: it redirects to the leader.
+  assert.is(redisCli(p3, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${p2}`).trim(), 'OK');
+  const info = await waitFor('node 2 to see three voters, all connected', async () => {
+    const i = await raftInfo(n2);
+    return i.num_voting_nodes === '3' && i.node0?.includes('state=connected') && i.node1?.includes('state=connected') ? i : null;
+  });
+  assert.is(info.state, 'up');
+  assert.is(info.role, 'follower');
+  assert.is(info.is_voting, 'yes');
+  assert.is(info.leader_id, (await raftInfo(n1)).node_id);
+  assert.match(info.node0!, /^id=\d+,state=connected,voting=yes,addr=127\.0\.0\.1,port=\d+,last_conn_secs=\d+,conn_errors=\d+,conn_oks=\d+$/);
+  for (const field of ['log_entries', 'current_index', 'commit_index', 'last_applied_index', 'snapshot_last_index', 'clients_in_multi_state']) assert.ok(field in info, field);
+  assert.match(redisCli(p2, 'INFO', 'raft'), /# Raft/);
+  // Writes go to the leader; followers redirect with the key's slot.
+  assert.is(redisCli(p1, 'SET', 'foo', 'bar').trim(), 'OK');
+  assert.is(redisCli(p2, 'GET', 'foo').trim(), `MOVED 12182 127.0.0.1:${p1}`);
+  assert.is(redisCli(p3, '-c', 'GET', 'foo').trim(), 'bar');
+  assert.is(redisCli(p2, 'GET', '{foo}x').trim(), `MOVED 12182 127.0.0.1:${p1}`, 'hash tags pick the slot');
+  await waitFor('followers to apply the write', async () => (await raftInfo(n3)).last_applied_index === (await raftInfo(n1)).commit_index);
+});
+
+test('failover after kill -9 of the leader loses no acknowledged write', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const c = leader.client();
+  const acked: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    await c.set(`key:${i}`, String(i));
+    acked.push(i);
+  }
+  const p = c.pipeline();
+  for (let i = 300; i < 600; i++) p.set(`key:${i}`, String(i));
+  for (const [err] of (await p.exec())!) if (!err) acked.push(acked.length);
+  leader.proc.kill('SIGKILL');
+  const rest = nodes.filter((n) => n !== leader);
+  const next = await findLeader(rest);
+  assert.is.not(next, leader);
+  const r = next.client();
+  const values = await r.mget(...acked.map((i) => `key:${i}`));
+  assert.equal(values, acked.map(String));
+  assert.is(await r.set('after', 'failover'), 'OK');
+});
+
+test('a paused old leader does not serve stale reads when it wakes up', async () => {
+  const nodes = await startCluster(3, ['--election-timeout', '300']);
+  started.push(...nodes);
+  const old = await findLeader(nodes);
+  const c = old.client();
+  assert.is(await c.set('reg', 'v1'), 'OK');
+  old.proc.kill('SIGSTOP');
+  const others = nodes.filter((n) => n !== old);
+  const next = await findLeader(others);
+  const r = next.client();
+  assert.is(await r.set('reg', 'v2'), 'OK');
+  old.proc.kill('SIGCONT');
+  // Whatever it answers, it must not be the overwritten value.
+  const raw = redisCli(old.port, 'GET', 'reg').trim();
+  assert.is.not(raw, 'v1');
+  assert.ok(raw === 'v2' || /^MOVED|^TRYAGAIN|^CLUSTERDOWN/.test(raw), raw);
+});
+
+test('RAFT.CONFIG GET/SET round trips; start-only and bad values are refused and change nothing', async () => {
+  const nodes = await startCluster(1);
+  started.push(...nodes);
+  const r = nodes[0]!.client();
+  assert.equal(await r.call('RAFT.CONFIG', 'GET', 'election-timeout'), ['election-timeout', '500']);
+  assert.is(await r.call('RAFT.CONFIG', 'SET', 'election-timeout', '800'), 'OK');
+  assert.equal(await r.call('RAFT.CONFIG', 'GET', 'election-timeout'), ['election-timeout', '800']);
+  await rejects(() => r.call('RAFT.CONFIG', 'SET', 'raft-log-filename', 'x.db'), /can only be set at start/);
+  await rejects(() => r.call('RAFT.CONFIG', 'SET', 'election-timeout', 'soon'), /bad value for 'election-timeout'/);
+  await rejects(() => r.call('RAFT.CONFIG', 'SET', 'no-such', '1'), /unknown Raft parameter 'no-such'/);
+  assert.equal(await r.call('RAFT.CONFIG', 'GET', 'election-timeout'), ['election-timeout', '800']);
+  const all = (await r.call('RAFT.CONFIG', 'GET', '*')) as string[];
+  for (const name of ['raft-log-filename', 'quorum-reads', 'follower-proxy', 'raft-log-fsync']) assert.ok(all.includes(name), name);
+});
+
+test('RAFT.NODE REMOVE takes a follower out; unknown ids are refused', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const follower = nodes.find((n) => n !== leader)!;
+  const id = (await raftInfo(follower)).node_id!;
+  const r = leader.client();
+  await rejects(() => r.call('RAFT.NODE', 'REMOVE', '123'), /node id does not exist/);
+  assert.is(await r.call('RAFT.NODE', 'REMOVE', id), 'OK');
+  const info = await raftInfo(leader);
+  assert.is(info.num_nodes, '2');
+  assert.is(await r.set('still', 'works'), 'OK');
+});
+
+test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
+  const n = await startNode(['persistence=no']);
+  started.push(n);
+  const r = n.client();
+  await rejects(() => r.call('RAFT.CLUSTER', 'JOIN', 'nonsense'), /invalid address 'nonsense'/);
+  const dead = await freePort();
+  await rejects(() => r.call('RAFT.CLUSTER', 'JOIN', `127.0.0.1:${dead}`), /failed to join the cluster/);
+  assert.is((await raftInfo(n)).state, 'uninitialized');
+});
+
+test.run();

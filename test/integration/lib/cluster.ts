@@ -1,0 +1,65 @@
+// A real cluster of node processes on loopback, formed the way the
+// deployment guide does it: INIT on the first, JOIN on the others.
+import { startNode, type NodeProcess } from './node-process.js';
+
+export async function raftInfo(n: NodeProcess): Promise<Record<string, string>> {
+  const r = n.client();
+  try {
+    const text = String(await r.call('RAFT.INFO'));
+    return Object.fromEntries(text.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export function seedArgs(i: number, port: number, extra: string[] = []): string[] {
+  return ['--bind', '127.0.0.1', '--dbfilename', `raft${i}.rdb`, '--loadmodule', '/opt/redisraft.so',
+    `raft-log-filename=raftlog${i}.db`, `addr=127.0.0.1:${port}`, 'persistence=no', ...extra];
+}
+
+export async function startCluster(size: number, extra: string[] = []): Promise<NodeProcess[]> {
+  const { freePort } = await import('./node-process.js');
+  const nodes: NodeProcess[] = [];
+  for (let i = 1; i <= size; i++) {
+    const port = await freePort();
+    nodes.push(await startNode(seedArgs(i, port, extra), port));
+  }
+  const first = nodes[0]!.client();
+  await first.call('RAFT.CLUSTER', 'INIT');
+  first.disconnect();
+  for (const n of nodes.slice(1)) {
+    const c = n.client();
+    await c.call('RAFT.CLUSTER', 'JOIN', `127.0.0.1:${nodes[0]!.port}`);
+    c.disconnect();
+  }
+  await waitFor('every node to be a voter', async () => {
+    const infos = await Promise.all(nodes.map(raftInfo));
+    return infos.every((i) => i.num_voting_nodes === String(size) && i.is_voting === 'yes');
+  });
+  return nodes;
+}
+
+export async function findLeader(nodes: NodeProcess[]): Promise<NodeProcess> {
+  return waitFor('a leader', async () => {
+    for (const n of nodes) {
+      if (n.proc.exitCode !== null || n.proc.signalCode !== null) continue;
+      if ((await raftInfo(n)).role === 'leader') return n;
+    }
+    return null;
+  });
+}
