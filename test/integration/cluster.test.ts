@@ -116,6 +116,20 @@ test('RAFT.NODE REMOVE takes a follower out; unknown ids are refused', async () 
   assert.is(await r.set('still', 'works'), 'OK');
 });
 
+test('removing the leader hands leadership over first, then removes it', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const id = (await raftInfo(leader)).node_id!;
+  const r = leader.client();
+  assert.is(await r.call('RAFT.NODE', 'REMOVE', id), 'OK');
+  const rest = nodes.filter((n) => n !== leader);
+  const next = await findLeader(rest);
+  const info = await waitFor('the removal to apply on the new leader', async () => { const i = await raftInfo(next); return i.num_nodes === '2' ? i : null; });
+  assert.is.not(info.node_id, id);
+  assert.is(await next.client().set('after', 'removal'), 'OK');
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);

@@ -163,6 +163,14 @@ export class RaftNode {
     if (this.pendingConfIndex > this.commit) return this.refuse('config-pending', 'a membership change is already in progress');
     const problem = this.membership().check(change);
     if (problem) return this.refuse('bad-change', problem);
+    if (change.kind === 'remove' && change.id === this.id) {
+      // The leader hands over first; the new leader then removes this node.
+      const heir = this.bestHeir();
+      if (heir !== NO_NODE) {
+        this.transferLeadership(heir);
+        return this.refuse('transferring', `leadership is being handed to node ${heir} first; remove this node there`);
+      }
+    }
     return this.appendLocal(EntryType.config, encodeConfChange(change));
   }
 
@@ -533,6 +541,15 @@ export class RaftNode {
       for (const pr of this.progress.values()) pr.recentActive = false;
     }
     if (this.opts.autoPromote) this.maybePromoteLearner();
+  }
+
+  /** The voter with the most replicated log, to hand leadership to. */
+  private bestHeir(): NodeId {
+    let best: NodeId = NO_NODE, match = -1;
+    for (const [id, pr] of this.progress) {
+      if (this.membership().isVoter(id) && pr.match > match) { best = id; match = pr.match; }
+    }
+    return best;
   }
 
   private quorumActive(): boolean {

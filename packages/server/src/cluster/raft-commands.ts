@@ -9,6 +9,7 @@ import type { NodeContext } from '../node-context.js';
 import type { ClientSession } from '../session.js';
 import { NO_KEYS, type ServerCommand } from '../server-command.js';
 import { joinCluster } from './join.js';
+import { forward } from './forward.js';
 import { PEER_COMMANDS } from './peer-codec.js';
 import { nodeAddReply, type RaftHost } from './raft-host.js';
 import type { RaftExecutor } from './raft-executor.js';
@@ -102,9 +103,24 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
       if (argv.length !== 3) return error(Errors.wrongArity('raft.node|remove'));
       const id = parseNodeId(argv[2]);
       if (id === null || !members.has(id)) return error('ERR node id does not exist');
+      if (id === host.node!.id && members.voters.length > 1) return removeSelf(argv);
       return host.changeMembers({ kind: 'remove', id }, () => OK);
     }
     return error(`ERR unknown subcommand '${argv[1]!.toString()}'; RAFT.NODE takes ADD or REMOVE`);
+  };
+
+  /** Removing the leader: hand leadership over, then ask the new leader to remove us. */
+  const removeSelf = async (argv: Buffer[]): Promise<Reply> => {
+    const me = host.node!.id;
+    const r = host.node!.proposeConfChange({ kind: 'remove', id: me });
+    if (r.ok) return host.changeMembers({ kind: 'remove', id: me }, () => OK);
+    const deadline = Date.now() + 4 * host.electionTimeoutMs();
+    while (Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 20));
+      const addr = host.leaderAddr();
+      if (addr && !host.isLeader) return forward(addr, argv);
+    }
+    return error('ERR leadership could not be handed over in time; retry RAFT.NODE REMOVE');
   };
 
   const transfer = (_n: NodeContext, _s: ClientSession, argv: Buffer[]): Reply => {

@@ -76,6 +76,10 @@ export class RaftHost {
     return `${host}:${this.listenPort()}`;
   }
 
+  electionTimeoutMs(): number {
+    return this.config.int('election-timeout');
+  }
+
   private timing(): [number, number] {
     const election = Math.max(2, Math.round(this.config.int('election-timeout') / TICK_MS));
     const heartbeat = Math.min(election - 1, Math.max(1, Math.round(this.config.int('request-timeout') / TICK_MS)));
