@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
+import { Redis } from 'ioredis';
 
 const BIN = fileURLToPath(new URL('../../bin/redisraft-wasm.mjs', import.meta.url));
 
@@ -30,13 +31,45 @@ const start = defineCommand({
       children.push(spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit' }));
       consola.info(`node ${i + 1}: redis-cli -p ${port}   (data in ${join(args.dir, `node${port}`)})`);
     }
-    consola.warn('nodes run independently until the Raft cluster layer lands (RAFT.CLUSTER INIT/JOIN)');
     const stopAll = () => { for (const c of children) c.kill('SIGTERM'); };
     process.on('SIGINT', stopAll);
     process.on('SIGTERM', stopAll);
-    await Promise.all(children.map((c) => new Promise((r) => c.on('exit', r))));
+    const exited = Promise.all(children.map((c) => new Promise((r) => c.on('exit', r))));
+    try {
+      await formCluster(Array.from({ length: n }, (_, i) => base + i));
+      consola.success(`cluster of ${n} nodes is up: redis-cli -c -p ${base}   (Ctrl-C stops it)`);
+    } catch (e) {
+      consola.error(`could not form the cluster: ${(e as Error).message}`);
+      stopAll();
+    }
+    await exited;
   },
 });
+
+/** RAFT.CLUSTER INIT on the first node, JOIN on the others, as the deployment guide does by hand. */
+async function formCluster(ports: number[]): Promise<void> {
+  const call = async (port: number, ...args: string[]): Promise<string> => {
+    const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => {});
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await c.connect();
+        break;
+      } catch (e) {
+        if (attempt > 50) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    try {
+      return String(await c.call(args[0]!, ...args.slice(1)));
+    } finally {
+      c.disconnect();
+    }
+  };
+  const init = await call(ports[0]!, 'RAFT.CLUSTER', 'INIT');
+  consola.info(`RAFT.CLUSTER INIT on ${ports[0]}: ${init}`);
+  for (const p of ports.slice(1)) consola.info(`RAFT.CLUSTER JOIN on ${p}: ${await call(p, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${ports[0]}`)}`);
+}
 
 export const clusterCommand = defineCommand({
   meta: { name: 'cluster', description: 'Run a local cluster for trying redisraft-wasm out' },
