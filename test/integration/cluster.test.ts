@@ -1,6 +1,7 @@
 // Real 3-node clusters on loopback, driven as the deployment guide does.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Cluster } from 'ioredis';
 import { freePort, startNode, redisCli, type NodeProcess } from './lib/node-process.js';
 import { findLeader, raftInfo, seedArgs, startCluster, waitFor } from './lib/cluster.js';
 import { rejects } from './lib/rejects.js';
@@ -128,6 +129,38 @@ test('removing the leader hands leadership over first, then removes it', async (
   const info = await waitFor('the removal to apply on the new leader', async () => { const i = await raftInfo(next); return i.num_nodes === '2' ? i : null; });
   assert.is.not(info.node_id, id);
   assert.is(await next.client().set('after', 'removal'), 'OK');
+});
+
+test('CLUSTER SLOTS/NODES/INFO describe one shard led by the leader; ioredis Cluster follows a leader kill', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const follower = nodes.find((n) => n !== leader)!;
+  const slots = (await follower.client().call('CLUSTER', 'SLOTS')) as unknown[][];
+  assert.is(slots.length, 1);
+  assert.equal(slots[0]!.slice(0, 2), [0, 16383]);
+  assert.equal((slots[0]![2] as unknown[]).slice(0, 2), ['127.0.0.1', leader.port], 'the master is the leader');
+  assert.is(slots[0]!.length, 5, 'two replicas');
+  assert.match(redisCli(follower.port, 'CLUSTER', 'INFO'), /cluster_state:ok/);
+  assert.match(redisCli(follower.port, 'CLUSTER', 'NODES'), new RegExp(`127\\.0\\.0\\.1:${leader.port}@\\d+ master - .* connected 0-16383`));
+  assert.is(redisCli(leader.port, 'CLUSTER', 'KEYSLOT', 'foo').trim(), '12182');
+  assert.match(redisCli(leader.port, 'CLUSTER', 'MYID').trim(), /^[0-9a-f]{40}$/);
+
+  const client = new Cluster(nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), {
+    clusterRetryStrategy: () => 100, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100, retryDelayOnTryAgain: 100,
+    maxRedirections: 50, redisOptions: { maxRetriesPerRequest: 20 },
+  });
+  client.on('error', () => {});
+  try {
+    for (let i = 0; i < 50; i++) assert.is(await client.set(`c:${i}`, String(i)), 'OK');
+    leader.proc.kill('SIGKILL');
+    // The client finds the new leader through MOVED/CLUSTER SLOTS on the survivors, with no help.
+    for (let i = 50; i < 100; i++) assert.is(await client.set(`c:${i}`, String(i)), 'OK');
+    const values = await Promise.all(Array.from({ length: 100 }, (_, i) => client.get(`c:${i}`)));
+    assert.equal(values, Array.from({ length: 100 }, (_, i) => String(i)));
+  } finally {
+    client.disconnect();
+  }
 });
 
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {

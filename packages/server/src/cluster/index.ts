@@ -4,13 +4,14 @@ import type { ConsolaInstance } from 'consola';
 import { RaftHost } from './raft-host.js';
 import { RaftExecutor } from './raft-executor.js';
 import { raftCommands, raftInfoText } from './raft-commands.js';
+import { clusterCommands } from './cluster-commands.js';
 
 export function attachRaft(server: NodeServer, logger: ConsolaInstance): RaftHost {
   const ctx = server.context;
   const host = new RaftHost(ctx.config, server.store, logger, () => server.port);
   const executor = new RaftExecutor(host, server.store, ctx.config);
   server.executor = executor;
-  for (const c of raftCommands(host, executor)) server.addCommand(c);
+  for (const c of [...raftCommands(host, executor), ...clusterCommands(host)]) server.addCommand(c);
   ctx.infoSections.set('raft', () => raftInfoText(host, ctx));
   return host;
 }
