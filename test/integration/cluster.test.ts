@@ -163,6 +163,48 @@ test('CLUSTER SLOTS/NODES/INFO describe one shard led by the leader; ioredis Clu
   }
 });
 
+test('MULTI/EXEC replicate as one entry; WATCH aborts on every node alike; EXECABORT after queueing errors', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const a = leader.client(), b = leader.client();
+  assert.equal(await a.multi().set('t1', '1').incr('t1').get('t1').exec(), [[null, 'OK'], [null, 2], [null, '2']]);
+  // WATCH: another client changes the key between WATCH and EXEC: the transaction is aborted (nil).
+  await a.watch('w');
+  await b.set('w', 'changed');
+  assert.is(await a.multi().set('w', 'mine').exec(), null);
+  assert.is(await b.get('w'), 'changed');
+  // Unchanged watched key: it runs.
+  await a.watch('w');
+  assert.equal(await a.multi().set('w', 'mine').exec(), [[null, 'OK']]);
+  // A queued command with the wrong arity aborts the whole transaction.
+  const c = leader.client();
+  await c.call('MULTI');
+  await rejects(() => c.call('SET', 'x'), /wrong number of arguments/);
+  assert.is(await c.call('SET', 'x', '1'), 'QUEUED');
+  await rejects(() => c.call('EXEC'), /^EXECABORT Transaction discarded because of previous errors/);
+  assert.is(await c.get('x'), null);
+  await rejects(() => c.call('EXEC'), /EXEC without MULTI/);
+  await rejects(() => c.call('DISCARD'), /DISCARD without MULTI/);
+  // Followers applied the transactions identically.
+  const f = nodes.find((n) => n !== leader)!;
+  await waitFor('followers to apply', async () => (await raftInfo(f)).last_applied_index === (await raftInfo(leader)).commit_index);
+  assert.is(redisCli(f.port, 'RAFT.INFO').includes('clients_in_multi_state:0'), true);
+});
+
+test('explicit mode: RAFT <command> replicates, bare commands stay local', async () => {
+  const nodes = await startCluster(2, ['--raftize-all-commands', 'no']);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const follower = nodes.find((n) => n !== leader)!;
+  const l = leader.client();
+  assert.is(await l.call('RAFT', 'SET', 'replicated', 'yes'), 'OK');
+  assert.is(await l.set('local-only', 'here'), 'OK');
+  const f = follower.client();
+  await waitFor('the replicated key on the follower', async () => (await f.get('replicated')) === 'yes');
+  assert.is(await f.get('local-only'), null, 'a bare command touched only the leader');
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);

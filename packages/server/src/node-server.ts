@@ -2,7 +2,7 @@
 // requests, dispatches through the command table, writes replies in order.
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
+import { QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
 import { Store, arityOk } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from './config/index.js';
@@ -12,6 +12,7 @@ import type { NodeContext, NodeStats } from './node-context.js';
 import type { ServerCommand, TableEntry } from './server-command.js';
 import { connectionCommands } from './commands/connection.js';
 import { introspectionCommands } from './commands/introspection.js';
+import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
 import { parseSize } from './config/index.js';
 
 export interface NodeServerOptions {
@@ -40,7 +41,7 @@ export class NodeServer {
     this.store = opts.store ?? new Store({ databases: opts.config.int('databases') });
     this.executor = new LocalExecutor(this.store);
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
-    for (const cmd of [...connectionCommands, ...introspectionCommands, ...(opts.extraCommands ?? [])]) {
+    for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...(opts.extraCommands ?? [])]) {
       this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
     }
     const stats: NodeStats = {
@@ -161,11 +162,20 @@ export class NodeServer {
     if (!entry) reply = error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
     else if (!arityOk(entry.spec, argv.length)) reply = error(Errors.wrongArity(name));
     else if (!session.authenticated && !entry.spec.flags.includes('no_auth')) reply = error(Errors.noAuth);
+    else if (session.multi && !TRANSACTION_CONTROL.has(name)) reply = this.queue(session, argv, entry);
     else {
       session.lastCommand = name;
       reply = entry.server ? entry.server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
     }
+    if (session.multi && !(reply instanceof Promise) && reply.kind === 'error' && !TRANSACTION_CONTROL.has(name)) session.multi.dirty = true;
     session.reply(reply);
+  }
+
+  /** Inside MULTI: data commands are queued for EXEC; others cannot travel in the transaction's log entry. */
+  private queue(session: ClientSession, argv: Buffer[], entry: TableEntry): Reply {
+    if (entry.server) return error(`ERR '${entry.spec.name}' cannot be queued in a transaction here; only data commands can`);
+    session.multi!.queued.push({ argv, spec: entry.spec });
+    return QUEUED;
   }
 
   private closeIdleClients(): void {

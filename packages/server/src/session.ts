@@ -3,6 +3,7 @@
 // request order.
 import type { Socket } from 'node:net';
 import { ReplyWriter, RequestParser, DEFAULT_REQUEST_LIMITS, type Protocol, type Reply } from '@redisraft-wasm/resp';
+import type { CommandSpec } from '@redisraft-wasm/store';
 
 export interface OutputLimit {
   hardBytes: number;
@@ -23,6 +24,10 @@ export class ClientSession {
   lastActivity = Date.now();
   lastCommand = 'NULL';
   closing = false;
+  /** Inside MULTI: the queued commands, and whether one was refused (EXEC then aborts). */
+  multi: { queued: { argv: Buffer[]; spec: CommandSpec }[]; dirty: boolean } | null = null;
+  /** WATCHed keys (latin1) with the version seen. */
+  readonly watched = new Map<string, { key: Buffer; version: number }>();
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null }[] = [];
   private softSince = 0;

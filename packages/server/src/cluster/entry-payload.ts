@@ -2,12 +2,20 @@
 // clock and random seed the leader chose for them, so every node applies
 // them identically. Binary, length-prefixed; keys and values stay bytes.
 //   u8 version (1) | f64 timeMs | u32 seed | u32 commandCount | per command: u32 argc | per arg: u32 len, bytes
+//   [u32 watchCount | per watch: u32 len, key bytes, f64 version]   (only when there are watches)
+
+export interface WatchedKey {
+  readonly key: Buffer;
+  /** The key's version when WATCH ran; EXEC aborts on every node alike if it changed. */
+  readonly version: number;
+}
 
 export interface EntryPayload {
   readonly timeMs: number;
   readonly seed: number;
   /** One command, or a MULTI/EXEC block applied atomically. */
   readonly commands: readonly (readonly Buffer[])[];
+  readonly watches?: readonly WatchedKey[];
 }
 
 const VERSION = 1;
@@ -17,6 +25,11 @@ export function encodeEntryPayload(p: EntryPayload): Buffer {
   for (const argv of p.commands) {
     size += 4;
     for (const a of argv) size += 4 + a.length;
+  }
+  const watches = p.watches ?? [];
+  if (watches.length) {
+    size += 4;
+    for (const w of watches) size += 4 + w.key.length + 8;
   }
   const out = Buffer.allocUnsafe(size);
   let o = out.writeUInt8(VERSION, 0);
@@ -28,6 +41,14 @@ export function encodeEntryPayload(p: EntryPayload): Buffer {
     for (const a of argv) {
       o = out.writeUInt32LE(a.length, o);
       o += a.copy(out, o);
+    }
+  }
+  if (watches.length) {
+    o = out.writeUInt32LE(watches.length, o);
+    for (const w of watches) {
+      o = out.writeUInt32LE(w.key.length, o);
+      o += w.key.copy(out, o);
+      o = out.writeDoubleLE(w.version, o);
     }
   }
   return out;
@@ -54,5 +75,18 @@ export function decodeEntryPayload(buf: Uint8Array): EntryPayload {
     }
     commands.push(argv);
   }
-  return { timeMs, seed, commands };
+  const watches: WatchedKey[] = [];
+  if (o < b.length) {
+    const n = b.readUInt32LE(o);
+    o += 4;
+    for (let i = 0; i < n; i++) {
+      const len = b.readUInt32LE(o);
+      o += 4;
+      const key = b.subarray(o, o + len);
+      o += len;
+      watches.push({ key, version: b.readDoubleLE(o) });
+      o += 8;
+    }
+  }
+  return { timeMs, seed, commands, watches };
 }

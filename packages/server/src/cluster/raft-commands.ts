@@ -51,7 +51,7 @@ export function raftInfoText(host: RaftHost, node: NodeContext): string {
     `snapshot_last_index:${st?.snapshotIndex ?? 0}`,
     `snapshot_last_term:${n?.log.snapshotTerm ?? 0}`,
     '', '# Clients',
-    'clients_in_multi_state:0',
+    `clients_in_multi_state:${[...node.sessions.values()].filter((s) => s.multi !== null).length}`,
   );
   return lines.map((l) => `${l}\r\n`).join('');
 }

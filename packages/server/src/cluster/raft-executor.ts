@@ -2,7 +2,7 @@
 // (-NOCLUSTER), to the leader (-MOVED, so cluster-aware clients follow),
 // writes through the log, reads through ReadIndex (or locally with
 // quorum-reads no), and locally for bare commands in explicit mode.
-import { error, Errors, type Reply } from '@redisraft-wasm/resp';
+import { array, error, Errors, NIL_ARRAY, type Reply } from '@redisraft-wasm/resp';
 import { commandKeys, type CommandSpec, type Store } from '@redisraft-wasm/store';
 import { randomInt } from 'node:crypto';
 import type { NodeConfig } from '../config/index.js';
@@ -27,9 +27,31 @@ export class RaftExecutor implements Executor {
   /** Through Raft: the leader proposes writes and confirms reads; others redirect. */
   replicated(session: ClientSession, argv: Buffer[], spec: CommandSpec): Reply | Promise<Reply> {
     if (!this.host.isLeader) return this.redirect(argv, spec);
-    if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r[0]!);
+    if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r![0]!);
     if (this.config.bool('quorum-reads')) return this.host.read(() => this.readNow(session, argv));
     return this.readNow(session, argv);
+  }
+
+  transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply> {
+    if (this.host.state !== 'up') return error(Errors.noCluster);
+    if (!this.config.bool('raftize-all-commands')) {
+      for (const w of session.watched.values()) if (this.store.keyVersion(w.key) !== w.version) return NIL_ARRAY;
+      return array(commands.map((argv) => this.local(session, argv)));
+    }
+    if (!this.host.isLeader) {
+      const i = specs.findIndex((s, k) => commandKeys(s, commands[k]!).length > 0);
+      return this.redirect(i >= 0 ? commands[i]! : [], i >= 0 ? specs[i] : undefined);
+    }
+    return this.host.propose(commands, (r) => (r === null ? NIL_ARRAY : array(r)), [...session.watched.values()]);
+  }
+
+  watchVersion(_session: ClientSession, key: Buffer): number | Reply {
+    if (this.host.state !== 'up') return error(Errors.noCluster);
+    if (this.config.bool('raftize-all-commands') && !this.host.isLeader) {
+      const leader = this.host.leaderAddr();
+      return leader ? error(`MOVED ${keySlot(key)} ${leader}`) : error(Errors.noLeader);
+    }
+    return this.store.keyVersion(key);
   }
 
   /** Explicit mode: bare commands touch only this node's copy. */

@@ -12,7 +12,7 @@ import { array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import type { Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
-import { decodeEntryPayload, encodeEntryPayload } from './entry-payload.js';
+import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
 import { decodePeerMessage, encodePeerMessage } from './peer-codec.js';
 import { PeerLink, parseAddr } from './peer-link.js';
 
@@ -25,8 +25,8 @@ const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; ret
 interface PendingWrite {
   readonly term: Term;
   readonly resolve: (r: Reply) => void;
-  /** Turns the store's replies into the client's reply (e.g. EXEC's array). */
-  readonly shape: (replies: Reply[]) => Reply;
+  /** Turns the store's replies into the client's reply (EXEC's array); null = a WATCHed key changed. */
+  readonly shape: (replies: Reply[] | null) => Reply;
 }
 
 interface PendingRead {
@@ -187,9 +187,9 @@ export class RaftHost {
   }
 
   /** Proposes commands (one, or a transaction) and resolves with the reply once applied here. */
-  propose(commands: Buffer[][], shape: (replies: Reply[]) => Reply): Promise<Reply> {
+  propose(commands: Buffer[][], shape: (replies: Reply[] | null) => Reply, watches: WatchedKey[] = []): Promise<Reply> {
     const node = this.node!;
-    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands });
+    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands, watches });
     const r = node.propose(payload);
     if (!r.ok) return Promise.resolve(error(r.reason === 'overloaded' ? `BUSY ${r.message}` : ERR_TRYAGAIN));
     this.schedule();
@@ -263,11 +263,13 @@ export class RaftHost {
 
   private apply(entries: readonly Entry[]): void {
     for (const e of entries) {
-      let replies: Reply[] = [];
+      let replies: Reply[] | null = [];
       if (e.type === EntryType.normal) {
         try {
           const p = decodeEntryPayload(e.data);
-          replies = p.commands.map((argv) => this.store.execute(argv as Buffer[], { nowMs: p.timeMs, seed: p.seed }));
+          // Versions are the same on every node at this index, so all abort (or run) alike.
+          const changed = (p.watches ?? []).some((w) => this.store.keyVersion(w.key) !== w.version);
+          replies = changed ? null : p.commands.map((argv) => this.store.execute(argv as Buffer[], { nowMs: p.timeMs, seed: p.seed }));
         } catch (err) {
           // A payload we cannot read would make this node diverge: stop rather than guess.
           this.log.fatal(`entry ${e.index} cannot be applied: ${(err as Error).message}`);
