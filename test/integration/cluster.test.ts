@@ -205,6 +205,33 @@ test('explicit mode: RAFT <command> replicates, bare commands stay local', async
   assert.is(await f.get('local-only'), null, 'a bare command touched only the leader');
 });
 
+test('follower proxy relays every reply type from the leader, RESP2 and RESP3', async () => {
+  const nodes = await startCluster(3, ['--follower-proxy', 'yes']);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const follower = nodes.find((n) => n !== leader)!;
+  const f = follower.client();
+  assert.is(await f.set('p', 'v'), 'OK', 'status');
+  assert.is(await f.get('p'), 'v', 'bulk');
+  assert.is(await f.get('missing'), null, 'nil');
+  assert.is(await f.incr('n'), 1, 'integer');
+  await rejects(() => f.incr('p'), /ERR value is not an integer or out of range/);
+  assert.equal(await f.mget('p', 'missing', 'n'), ['v', null, '1'], 'array with nil');
+  const bin = Buffer.from([0, 13, 10, 255]);
+  await f.set('bin', bin);
+  assert.ok((await f.getBuffer('bin'))!.equals(bin), 'binary');
+  assert.equal(await f.multi().set('m', '1').get('m').exec(), [[null, 'OK'], [null, '1']], 'transactions proxy too');
+  // RESP3 client: the proxied reply keeps RESP3 types (null as _).
+  const { RawClient } = await import('./lib/raw-client.js');
+  const c = await RawClient.open(follower.port);
+  c.send('HELLO 3\r\n');
+  let hello = '';
+  while (!hello.endsWith('$7\r\nmodules\r\n*0\r\n')) hello += await c.read(1);
+  assert.is(await c.roundTrip('GET missing\r\n', '_\r\n'), '_\r\n');
+  assert.is(await c.roundTrip('GET p\r\n', '$1\r\nv\r\n'), '$1\r\nv\r\n');
+  c.close();
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);

@@ -9,3 +9,4 @@ export {
   type RequestLimits,
 } from './request-parser.js';
 export { splitInlineArgs } from './inline-args.js';
+export { replyEnd } from './reply-scanner.js';

@@ -11,6 +11,7 @@ export function attachRaft(server: NodeServer, logger: ConsolaInstance): RaftHos
   const host = new RaftHost(ctx.config, server.store, logger, () => server.port);
   const executor = new RaftExecutor(host, server.store, ctx.config);
   server.executor = executor;
+  host.onStop.push(() => executor.close());
   for (const c of [...raftCommands(host, executor), ...clusterCommands(host)]) server.addCommand(c);
   ctx.infoSections.set('raft', () => raftInfoText(host, ctx));
   return host;

@@ -9,9 +9,16 @@ import type { NodeConfig } from '../config/index.js';
 import type { Executor } from '../executor.js';
 import type { ClientSession } from '../session.js';
 import { keySlot } from './key-slot.js';
+import { LeaderProxy } from './leader-proxy.js';
 import type { RaftHost } from './raft-host.js';
 
 export class RaftExecutor implements Executor {
+  private readonly proxy = new LeaderProxy(() => this.config.text('requirepass'));
+
+  close(): void {
+    this.proxy.close();
+  }
+
   constructor(
     private readonly host: RaftHost,
     private readonly store: Store,
@@ -24,9 +31,13 @@ export class RaftExecutor implements Executor {
     return this.replicated(session, argv, spec);
   }
 
-  /** Through Raft: the leader proposes writes and confirms reads; others redirect. */
+  /** Through Raft: the leader proposes writes and confirms reads; others redirect or proxy. */
   replicated(session: ClientSession, argv: Buffer[], spec: CommandSpec): Reply | Promise<Reply> {
-    if (!this.host.isLeader) return this.redirect(argv, spec);
+    if (!this.host.isLeader) {
+      const leader = this.host.leaderAddr();
+      if (leader && this.config.bool('follower-proxy')) return this.proxy.forward(leader, session.proto, argv);
+      return this.redirect(argv, spec);
+    }
     if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r![0]!);
     if (this.config.bool('quorum-reads')) return this.host.read(() => this.readNow(session, argv));
     return this.readNow(session, argv);
@@ -39,6 +50,12 @@ export class RaftExecutor implements Executor {
       return array(commands.map((argv) => this.local(session, argv)));
     }
     if (!this.host.isLeader) {
+      const leader = this.host.leaderAddr();
+      if (leader && this.config.bool('follower-proxy')) {
+        // WATCH state would live on the shared proxy connection, mixing clients: refuse it plainly.
+        if (session.watched.size > 0) return error('ERR WATCH is not supported through the follower proxy; send the transaction to the leader');
+        return this.proxy.forwardTransaction(leader, session.proto, commands);
+      }
       const i = specs.findIndex((s, k) => commandKeys(s, commands[k]!).length > 0);
       return this.redirect(i >= 0 ? commands[i]! : [], i >= 0 ? specs[i] : undefined);
     }
@@ -48,6 +65,7 @@ export class RaftExecutor implements Executor {
   watchVersion(_session: ClientSession, key: Buffer): number | Reply {
     if (this.host.state !== 'up') return error(Errors.noCluster);
     if (this.config.bool('raftize-all-commands') && !this.host.isLeader) {
+      if (this.config.bool('follower-proxy')) return error('ERR WATCH is not supported through the follower proxy; send the transaction to the leader');
       const leader = this.host.leaderAddr();
       return leader ? error(`MOVED ${keySlot(key)} ${leader}`) : error(Errors.noLeader);
     }

@@ -98,7 +98,11 @@ export class RaftHost {
     this.schedule();
   }
 
+  /** Cleanups of the layers around the host (the leader proxy). */
+  readonly onStop: (() => void)[] = [];
+
   stop(): void {
+    for (const f of this.onStop) f();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const l of this.links.values()) l.close();
