@@ -232,6 +232,40 @@ test('follower proxy relays every reply type from the leader, RESP2 and RESP3', 
   c.close();
 });
 
+test('a removed node, restarted, re-joins under a new id', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const victim = nodes.find((n) => n !== leader)!;
+  const oldId = (await raftInfo(victim)).node_id!;
+  assert.is(await leader.client().call('RAFT.NODE', 'REMOVE', oldId), 'OK');
+  await victim.stop('SIGKILL');
+  const again = await startNode(seedArgs(9, victim.port), victim.port);
+  started.push(again);
+  assert.is(redisCli(again.port, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${leader.port}`).trim(), 'OK');
+  const info = await waitFor('the node to become a voter again', async () => { const i = await raftInfo(again); return i.is_voting === 'yes' ? i : null; });
+  assert.is.not(info.node_id, oldId);
+  assert.is((await raftInfo(leader)).num_voting_nodes, '3');
+});
+
+test('a paused old leader does not commit writes when it wakes up', async () => {
+  const nodes = await startCluster(3, ['--election-timeout', '300']);
+  started.push(...nodes);
+  const old = await findLeader(nodes);
+  old.proc.kill('SIGSTOP');
+  const next = await findLeader(nodes.filter((n) => n !== old));
+  assert.is(await next.client().set('reg', 'new'), 'OK');
+  old.proc.kill('SIGCONT');
+  const reply = redisCli(old.port, 'SET', 'reg', 'stale-leader').trim();
+  if (reply === 'OK') {
+    // Acknowledged only if it truly committed: then the cluster holds it.
+    assert.is(await next.client().get('reg'), 'stale-leader');
+  } else {
+    assert.match(reply, /^(MOVED|TRYAGAIN|CLUSTERDOWN)/);
+    assert.is(await next.client().get('reg'), 'new');
+  }
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);
