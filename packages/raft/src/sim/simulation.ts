@@ -311,9 +311,9 @@ class Simulation {
     this.healed = true;
     this.cut.clear();
     for (const h of this.hosts.values()) { h.tickRate = 1; h.pausedUntil = 0; }
-    const members = new Set(this.members());
-    for (const h of this.hosts.values()) if (!h.alive && members.has(h.id)) h.restart();
-    this.trace('heal everything: no drops, no partitions, members restarted');
+    // Every crashed node comes back: a stale leader's view of the membership must not decide who is restarted.
+    for (const h of this.hosts.values()) if (!h.alive) h.restart();
+    this.trace('heal everything: no drops, no partitions, every node restarted');
   }
 
   private propose(leader: SimHost): number {
