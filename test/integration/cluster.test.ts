@@ -266,6 +266,15 @@ test('a paused old leader does not commit writes when it wakes up', async () => 
   }
 });
 
+test('with requirepass and a cluster password, nodes authenticate to each other and clients must AUTH', async () => {
+  const nodes = await startCluster(2, ['--requirepass', 'clientpw', '--cluster-password', 'peerpw'], 'clientpw');
+  started.push(...nodes);
+  const leader = await findLeader(nodes, 'clientpw');
+  assert.match(redisCli(leader.port, 'GET', 'k'), /NOAUTH/);
+  const r = leader.client({ password: 'clientpw' });
+  assert.is(await r.set('k', 'v'), 'OK');
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);

@@ -2,8 +2,8 @@
 // deployment guide does it: INIT on the first, JOIN on the others.
 import { startNode, type NodeProcess } from './node-process.js';
 
-export async function raftInfo(n: NodeProcess): Promise<Record<string, string>> {
-  const r = n.client();
+export async function raftInfo(n: NodeProcess, password?: string): Promise<Record<string, string>> {
+  const r = n.client({ password });
   try {
     const text = String(await r.call('RAFT.INFO'));
     return Object.fromEntries(text.split(/\r?\n/).filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
@@ -32,33 +32,33 @@ export function seedArgs(i: number, port: number, extra: string[] = []): string[
     `raft-log-filename=raftlog${i}.db`, `addr=127.0.0.1:${port}`, 'persistence=no', ...extra];
 }
 
-export async function startCluster(size: number, extra: string[] = []): Promise<NodeProcess[]> {
+export async function startCluster(size: number, extra: string[] = [], password?: string): Promise<NodeProcess[]> {
   const { freePort } = await import('./node-process.js');
   const nodes: NodeProcess[] = [];
   for (let i = 1; i <= size; i++) {
     const port = await freePort();
     nodes.push(await startNode(seedArgs(i, port, extra), port));
   }
-  const first = nodes[0]!.client();
+  const first = nodes[0]!.client({ password });
   await first.call('RAFT.CLUSTER', 'INIT');
   first.disconnect();
   for (const n of nodes.slice(1)) {
-    const c = n.client();
+    const c = n.client({ password });
     await c.call('RAFT.CLUSTER', 'JOIN', `127.0.0.1:${nodes[0]!.port}`);
     c.disconnect();
   }
   await waitFor('every node to be a voter', async () => {
-    const infos = await Promise.all(nodes.map(raftInfo));
+    const infos = await Promise.all(nodes.map((n) => raftInfo(n, password)));
     return infos.every((i) => i.num_voting_nodes === String(size) && i.is_voting === 'yes');
   });
   return nodes;
 }
 
-export async function findLeader(nodes: NodeProcess[]): Promise<NodeProcess> {
+export async function findLeader(nodes: NodeProcess[], password?: string): Promise<NodeProcess> {
   return waitFor('a leader', async () => {
     for (const n of nodes) {
       if (n.proc.exitCode !== null || n.proc.signalCode !== null) continue;
-      if ((await raftInfo(n)).role === 'leader') return n;
+      if ((await raftInfo(n, password)).role === 'leader') return n;
     }
     return null;
   });

@@ -79,7 +79,7 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     if (sub === 'JOIN') {
       if (host.state !== 'uninitialized') return error('ERR Already cluster member');
       if (argv.length < 3) return error(Errors.wrongArity('raft.cluster|join'));
-      return joinCluster(host, argv.slice(2).map((a) => a.toString()), node.config.int('id'), node.config.text('cluster-password'));
+      return joinCluster(host, argv.slice(2).map((a) => a.toString()), node.config.int('id'), host.peerPassword());
     }
     return error(`ERR unknown subcommand '${argv[1]!.toString()}'; RAFT.CLUSTER takes INIT or JOIN`);
   };

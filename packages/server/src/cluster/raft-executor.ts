@@ -13,7 +13,7 @@ import { LeaderProxy } from './leader-proxy.js';
 import type { RaftHost } from './raft-host.js';
 
 export class RaftExecutor implements Executor {
-  private readonly proxy = new LeaderProxy(() => this.config.text('requirepass'));
+  private readonly proxy = new LeaderProxy(() => this.host.peerPassword());
 
   close(): void {
     this.proxy.close();

@@ -76,6 +76,11 @@ export class RaftHost {
     return `${host}:${this.listenPort()}`;
   }
 
+  /** What this node authenticates to its peers with. */
+  peerPassword(): string {
+    return this.config.text('cluster-password') || this.config.text('requirepass');
+  }
+
   electionTimeoutMs(): number {
     return this.config.int('election-timeout');
   }
@@ -259,7 +264,7 @@ export class RaftHost {
       const addr = this.addrOf(id);
       const parsed = addr ? parseAddr(addr) : null;
       if (!parsed) return null;
-      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.config.text('cluster-password'), (msg) => this.log.debug(msg));
+      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerPassword(), (msg) => this.log.debug(msg));
       this.links.set(id, link);
     }
     return link;

@@ -8,9 +8,13 @@ import { NO_KEYS, type ServerCommand } from '../server-command.js';
 export const REDIS_COMPAT_VERSION = '7.0.15';
 const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.');
 
+/** Clients use requirepass; peers may use the cluster password instead. */
 function checkPassword(node: NodeContext, user: string, pass: Buffer): boolean {
+  if (user !== 'default') return false;
+  const given = pass.toString();
   const required = node.config.text('requirepass');
-  return user === 'default' && required !== '' && pass.toString() === required;
+  const cluster = node.config.text('cluster-password');
+  return (required !== '' && given === required) || (cluster !== '' && given === cluster);
 }
 
 function auth(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
