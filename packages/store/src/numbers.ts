@@ -62,18 +62,3 @@ function parseHexFloat(s: string): number {
   v *= 2 ** Number(m[4] ?? 0);
   return m[1] === '-' ? -v : v;
 }
-
-/**
- * INCRBYFLOAT's output. Redis computes in long double and prints "%.17Lf"
- * with trailing zeros trimmed; the extra precision makes typical results
- * print short (10.5 + 0.1 -> "10.6"), which the shortest round-trip form of
- * the double reproduces. Never exponent notation, as %Lf never uses it.
- */
-export function formatLongDouble(x: number): string {
-  if (Object.is(x, -0)) return '-0';
-  const s = String(x);
-  if (!s.includes('e')) return s;
-  if (Math.abs(x) >= 1) return BigInt(x).toString();
-  const fixed = x.toFixed(17);
-  return fixed.replace(/0+$/, '').replace(/\.$/, '');
-}

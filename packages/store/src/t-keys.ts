@@ -3,7 +3,7 @@ import { OK, NIL, ZERO, ONE, int, bulk, array, error, status, Errors, type Reply
 import type { CommandContext, StoreCommand } from './command-spec.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, lower } from './args.js';
 import { globMatch } from './glob.js';
-import { parseSafeInt } from './numbers.js';
+import { inInt64, parseInt64 } from './numbers.js';
 
 function countKeys(ctx: CommandContext, argv: readonly Buffer[], forWrite: boolean, act?: (k: Buffer) => void): Reply {
   let n = 0;
@@ -19,8 +19,6 @@ type ExpireUnit = { seconds: boolean; absolute: boolean; name: string };
 
 function expireCommand(unit: ExpireUnit) {
   return (ctx: CommandContext, argv: readonly Buffer[]): Reply => {
-    const raw = parseSafeInt(argv[2]!);
-    if (raw === null) return ERR_NOT_INTEGER;
     let nx = false, xx = false, gt = false, lt = false;
     for (let i = 3; i < argv.length; i++) {
       const o = lower(argv[i]!);
@@ -32,9 +30,14 @@ function expireCommand(unit: ExpireUnit) {
     }
     if (nx && (xx || gt || lt)) return error('ERR NX and XX, GT or LT options at the same time are not compatible');
     if (gt && lt) return error('ERR GT and LT options at the same time are not compatible');
-    let when = unit.seconds ? raw * 1000 : raw;
-    if (!unit.absolute) when += ctx.nowMs;
-    if (!Number.isSafeInteger(when)) return error(`ERR invalid expire time in '${unit.name}' command`);
+    // Options are checked before the number, as Redis does.
+    const raw = parseInt64(argv[2]!);
+    if (raw === null) return ERR_NOT_INTEGER;
+    // Redis checks int64 overflow of the multiplication and the addition.
+    let w = unit.seconds ? raw * 1000n : raw;
+    if (!unit.absolute) w += BigInt(ctx.nowMs);
+    if (!inInt64(w) || (unit.seconds && !inInt64(raw * 1000n))) return error(`ERR invalid expire time in '${unit.name}' command`);
+    const when = Number(w);
     const e = ctx.db.getForWrite(argv[1]!, ctx.nowMs);
     if (!e) return ZERO;
     const cur = e.expireAt;

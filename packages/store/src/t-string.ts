@@ -3,7 +3,8 @@ import { OK, NIL, ZERO, ONE, int, bulk, array, error, type Reply, type ErrorRepl
 import type { CommandContext, StoreCommand } from './command-spec.js';
 import type { KeyEntry } from './keyspace.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, isErr, lower } from './args.js';
-import { formatLongDouble, inInt64, parseFloatStrict, parseInt64, parseSafeInt } from './numbers.js';
+import { inInt64, parseFloatStrict, parseInt64, parseSafeInt } from './numbers.js';
+import { addLongDouble, formatLongDouble17, parseLongDouble } from './long-double.js';
 
 export const MAX_STRING_BYTES = 512 * 1024 * 1024;
 
@@ -40,20 +41,26 @@ function expiryAt(ctx: CommandContext, unit: string, arg: Buffer, cmd: string): 
 }
 
 function set(ctx: CommandContext, argv: readonly Buffer[]): Reply {
-  let nx = false, xx = false, get = false;
-  let expiry: ExpiryOption = { kind: 'none' };
+  let nx = false, xx = false, get = false, keep = false;
+  let unit: string | null = null, unitArg: Buffer | null = null;
+  // Options are checked for syntax first and the expire value after, as Redis does.
   for (let i = 3; i < argv.length; i++) {
     const opt = lower(argv[i]!);
     const hasNext = i + 1 < argv.length;
     if (opt === 'nx' && !xx) nx = true;
     else if (opt === 'xx' && !nx) xx = true;
     else if (opt === 'get') get = true;
-    else if (opt === 'keepttl' && expiry.kind === 'none') expiry = { kind: 'keep' };
-    else if ((opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat') && expiry.kind === 'none' && hasNext) {
-      const at = expiryAt(ctx, opt, argv[++i]!, 'set');
-      if (isErr(at)) return at;
-      expiry = { kind: 'at', ms: at };
+    else if (opt === 'keepttl' && unit === null) keep = true;
+    else if ((opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat') && unit === null && !keep && hasNext) {
+      unit = opt;
+      unitArg = argv[++i]!;
     } else return ERR_SYNTAX;
+  }
+  let expiry: ExpiryOption = keep ? { kind: 'keep' } : { kind: 'none' };
+  if (unit !== null) {
+    const at = expiryAt(ctx, unit, unitArg!, 'set');
+    if (isErr(at)) return at;
+    expiry = { kind: 'at', ms: at };
   }
   const key = argv[1]!;
   const existing = ctx.db.getForWrite(key, ctx.nowMs);
@@ -77,19 +84,25 @@ function setWithExpiry(cmd: string, unit: 'ex' | 'px') {
 }
 
 function getex(ctx: CommandContext, argv: readonly Buffer[]): Reply {
-  let expiry: ExpiryOption = { kind: 'none' };
+  let unit: string | null = null, unitArg: Buffer | null = null, persist = false;
   for (let i = 2; i < argv.length; i++) {
     const opt = lower(argv[i]!);
-    if ((opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat') && expiry.kind === 'none' && i + 1 < argv.length) {
-      const at = expiryAt(ctx, opt, argv[++i]!, 'getex');
-      if (isErr(at)) return at;
-      expiry = { kind: 'at', ms: at };
-    } else if (opt === 'persist' && expiry.kind === 'none') expiry = { kind: 'persist' };
+    if ((opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat') && unit === null && !persist && i + 1 < argv.length) {
+      unit = opt;
+      unitArg = argv[++i]!;
+    } else if (opt === 'persist' && unit === null && !persist) persist = true;
     else return ERR_SYNTAX;
   }
+  // Redis looks the key up before it validates the expire value.
   const e = ctx.db.getForWrite(argv[1]!, ctx.nowMs);
   if (!e) return NIL;
   if (e.value.type !== 'string') return ERR_WRONGTYPE;
+  let expiry: ExpiryOption = persist ? { kind: 'persist' } : { kind: 'none' };
+  if (unit !== null) {
+    const at = expiryAt(ctx, unit, unitArg!, 'getex');
+    if (isErr(at)) return at;
+    expiry = { kind: 'at', ms: at };
+  }
   const value = e.value.data;
   if (expiry.kind === 'at') {
     if (expiry.ms <= ctx.nowMs) ctx.db.delete(argv[1]!);
@@ -128,19 +141,16 @@ function incrByArg(sign: 1n | -1n) {
 }
 
 function incrbyfloat(ctx: CommandContext, argv: readonly Buffer[]): Reply {
-  const by = parseFloatStrict(argv[2]!);
-  if (by === null) return ERR_NOT_FLOAT;
+  // Redis's order: the key's type, then its value, then the increment.
   const e = writeEntry(ctx, argv[1]!);
   if (isErr(e)) return e;
-  let cur = 0;
-  if (e) {
-    const parsed = parseFloatStrict((e.value as { data: Buffer }).data);
-    if (parsed === null) return ERR_NOT_FLOAT;
-    cur = parsed;
-  }
-  const next = cur + by;
-  if (!Number.isFinite(next)) return error('ERR increment would produce NaN or Infinity');
-  const text = Buffer.from(formatLongDouble(next));
+  const cur = e ? parseLongDouble((e.value as { data: Buffer }).data.toString('latin1')) : parseLongDouble('0');
+  if (cur === null) return ERR_NOT_FLOAT;
+  const by = parseLongDouble(argv[2]!.toString('latin1'));
+  if (by === null) return ERR_NOT_FLOAT;
+  // Redis adds in 80-bit long double and prints "%.17Lf": emulated exactly.
+  if (cur === 'inf' || by === 'inf') return error('ERR increment would produce NaN or Infinity');
+  const text = Buffer.from(formatLongDouble17(addLongDouble(cur, by)));
   if (e) {
     const before = (e.value as { data: Buffer }).data.length;
     e.value = str(text);
