@@ -143,5 +143,6 @@ export class Keyspace {
 export function valueBytes(v: Value): number {
   switch (v.type) {
     case 'string': return v.data.length;
+    case 'list': return v.items.bytes + 16 * v.items.length;
   }
 }

@@ -6,9 +6,10 @@ import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
 import { stringCommands } from './t-string.js';
 import { keyCommands } from './t-keys.js';
+import { listCommands } from './t-list.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands];
 
 export interface ExecContext {
   /** The entry's time (leader clock when proposed), ms since the epoch. */

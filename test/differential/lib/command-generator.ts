@@ -23,7 +23,9 @@ const IDX = ['0', '1', '-1', '2', '-3', '5', '100', '-100', 'x'];
 /** One random command as strings (the test turns them into Buffers). */
 export function randomCommand(r: Rng): string[] {
   const k = () => pick(r, KEYS), v = () => pick(r, VALUES);
-  switch (Math.floor(r() * 30)) {
+  const n = Math.floor(r() * 46);
+  if (n >= 30) return listCommand(r, n - 30, k, v);
+  switch (n) {
     case 0: return ['GET', k()];
     case 1: {
       const argv = ['SET', k(), v()];
@@ -67,5 +69,28 @@ export function randomCommand(r: Rng): string[] {
     case 27: return ['GET'];
     case 28: return ['STRLEN', k(), k()];
     default: return ['DBSIZE'];
+  }
+}
+
+const SIDES = ['LEFT', 'RIGHT', 'left', 'UP'];
+
+function listCommand(r: Rng, n: number, k: () => string, v: () => string): string[] {
+  switch (n) {
+    case 0: return ['LPUSH', k(), v(), ...(r() < 0.5 ? [v()] : [])];
+    case 1: return ['RPUSH', k(), v(), v()];
+    case 2: return [pick(r, ['LPUSHX', 'RPUSHX']), k(), v()];
+    case 3: return ['LPOP', k(), ...(r() < 0.3 ? [pick(r, ['0', '1', '3', '-1', 'x'])] : [])];
+    case 4: return ['RPOP', k(), ...(r() < 0.3 ? [pick(r, ['0', '2', '-2'])] : [])];
+    case 5: return ['LLEN', k()];
+    case 6: return ['LRANGE', k(), pick(r, IDX), pick(r, IDX)];
+    case 7: return ['LINDEX', k(), pick(r, IDX)];
+    case 8: return ['LSET', k(), pick(r, IDX), v()];
+    case 9: return ['LINSERT', k(), pick(r, ['BEFORE', 'AFTER', 'after', 'MIDDLE']), v(), v()];
+    case 10: return ['LREM', k(), pick(r, ['0', '1', '-1', '2', 'x']), v()];
+    case 11: return ['LTRIM', k(), pick(r, IDX), pick(r, IDX)];
+    case 12: return ['LMOVE', k(), k(), pick(r, SIDES), pick(r, SIDES)];
+    case 13: return ['RPOPLPUSH', k(), k()];
+    case 14: return ['LRANGE', k(), '0', '-1'];
+    default: return ['RPUSH', k(), v()];
   }
 }
