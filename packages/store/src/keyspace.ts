@@ -144,5 +144,10 @@ export function valueBytes(v: Value): number {
   switch (v.type) {
     case 'string': return v.data.length;
     case 'list': return v.items.bytes + 16 * v.items.length;
+    case 'hash': {
+      let n = 0;
+      for (const [k, val] of v.fields) n += k.length + val.length + 32;
+      return n;
+    }
   }
 }

@@ -7,9 +7,10 @@ import { seededRandom } from './prng.js';
 import { stringCommands } from './t-string.js';
 import { keyCommands } from './t-keys.js';
 import { listCommands } from './t-list.js';
+import { hashCommands } from './t-hash.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands];
 
 export interface ExecContext {
   /** The entry's time (leader clock when proposed), ms since the epoch. */

@@ -11,5 +11,11 @@ export interface ListValue {
   readonly items: Deque;
 }
 
-export type Value = StringValue | ListValue;
+export interface HashValue {
+  readonly type: 'hash';
+  /** Field (latin1 string of its bytes) to value. */
+  readonly fields: Map<string, Buffer>;
+}
+
+export type Value = StringValue | ListValue | HashValue;
 export type ValueType = Value['type'];

@@ -23,7 +23,8 @@ const IDX = ['0', '1', '-1', '2', '-3', '5', '100', '-100', 'x'];
 /** One random command as strings (the test turns them into Buffers). */
 export function randomCommand(r: Rng): string[] {
   const k = () => pick(r, KEYS), v = () => pick(r, VALUES);
-  const n = Math.floor(r() * 46);
+  const n = Math.floor(r() * 60);
+  if (n >= 46) return hashCommand(r, n - 46, k, v);
   if (n >= 30) return listCommand(r, n - 30, k, v);
   switch (n) {
     case 0: return ['GET', k()];
@@ -92,5 +93,26 @@ function listCommand(r: Rng, n: number, k: () => string, v: () => string): strin
     case 13: return ['RPOPLPUSH', k(), k()];
     case 14: return ['LRANGE', k(), '0', '-1'];
     default: return ['RPUSH', k(), v()];
+  }
+}
+
+const FIELDS = ['f1', 'f2', 'f3', '', 'num'];
+
+function hashCommand(r: Rng, n: number, k: () => string, v: () => string): string[] {
+  const fl = () => pick(r, FIELDS);
+  switch (n) {
+    case 0: return r() < 0.05 ? ['HSET', k(), fl()] : ['HSET', k(), fl(), v(), ...(r() < 0.5 ? [fl(), v()] : [])];
+    case 1: return ['HMSET', k(), fl(), v()];
+    case 2: return ['HSETNX', k(), fl(), v()];
+    case 3: return ['HGET', k(), fl()];
+    case 4: return ['HMGET', k(), fl(), fl()];
+    case 5: return ['HGETALL', k()];
+    case 6: return [pick(r, ['HKEYS', 'HVALS', 'HLEN']), k()];
+    case 7: return ['HEXISTS', k(), fl()];
+    case 8: return ['HSTRLEN', k(), fl()];
+    case 9: return ['HDEL', k(), fl(), ...(r() < 0.5 ? [fl()] : [])];
+    case 10: return ['HINCRBY', k(), fl(), pick(r, INTS)];
+    case 11: return ['HINCRBYFLOAT', k(), fl(), pick(r, FLOATS)];
+    default: return ['HSET', k(), fl(), v()];
   }
 }
