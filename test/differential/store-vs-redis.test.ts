@@ -46,10 +46,10 @@ function sameTtl(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   return x >= 0 && y >= 0 && Math.abs(x - y) <= (cmd === 'TTL' ? 1 : 50);
 }
 
-/** Hash field order is unspecified in Redis: HKEYS/HVALS/HGETALL compare as multisets (HGETALL by pairs). */
+/** Hash and set order is unspecified in Redis: these replies compare as multisets (HGETALL by pairs). */
 function sameUnordered(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   const cmd = argv[0]!.toString().toUpperCase();
-  if (cmd !== 'HKEYS' && cmd !== 'HVALS' && cmd !== 'HGETALL') return false;
+  if (!['HKEYS', 'HVALS', 'HGETALL', 'SMEMBERS', 'SINTER', 'SUNION', 'SDIFF'].includes(cmd)) return false;
   const items = (b: Buffer) => {
     const out: string[] = [];
     let off = b.indexOf('\r\n') + 2;

@@ -144,6 +144,11 @@ export function valueBytes(v: Value): number {
   switch (v.type) {
     case 'string': return v.data.length;
     case 'list': return v.items.bytes + 16 * v.items.length;
+    case 'set': {
+      let n = 0;
+      for (const m of v.members) n += m.length + 16;
+      return n;
+    }
     case 'hash': {
       let n = 0;
       for (const [k, val] of v.fields) n += k.length + val.length + 32;

@@ -8,9 +8,10 @@ import { stringCommands } from './t-string.js';
 import { keyCommands } from './t-keys.js';
 import { listCommands } from './t-list.js';
 import { hashCommands } from './t-hash.js';
+import { setCommands } from './t-set.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands];
 
 export interface ExecContext {
   /** The entry's time (leader clock when proposed), ms since the epoch. */

@@ -17,5 +17,11 @@ export interface HashValue {
   readonly fields: Map<string, Buffer>;
 }
 
-export type Value = StringValue | ListValue | HashValue;
+export interface SetValue {
+  readonly type: 'set';
+  /** Members as latin1 strings of their bytes. */
+  readonly members: Set<string>;
+}
+
+export type Value = StringValue | ListValue | HashValue | SetValue;
 export type ValueType = Value['type'];

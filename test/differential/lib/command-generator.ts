@@ -23,7 +23,8 @@ const IDX = ['0', '1', '-1', '2', '-3', '5', '100', '-100', 'x'];
 /** One random command as strings (the test turns them into Buffers). */
 export function randomCommand(r: Rng): string[] {
   const k = () => pick(r, KEYS), v = () => pick(r, VALUES);
-  const n = Math.floor(r() * 60);
+  const n = Math.floor(r() * 72);
+  if (n >= 60) return setCommand(r, n - 60, k);
   if (n >= 46) return hashCommand(r, n - 46, k, v);
   if (n >= 30) return listCommand(r, n - 30, k, v);
   switch (n) {
@@ -114,5 +115,23 @@ function hashCommand(r: Rng, n: number, k: () => string, v: () => string): strin
     case 10: return ['HINCRBY', k(), fl(), pick(r, INTS)];
     case 11: return ['HINCRBYFLOAT', k(), fl(), pick(r, FLOATS)];
     default: return ['HSET', k(), fl(), v()];
+  }
+}
+
+const MEMBERS = ['m1', 'm2', 'm3', '1', '2', '10', '', '-5'];
+
+function setCommand(r: Rng, n: number, k: () => string): string[] {
+  const m = () => pick(r, MEMBERS);
+  switch (n) {
+    case 0: return ['SADD', k(), m(), ...(r() < 0.5 ? [m(), m()] : [])];
+    case 1: return ['SREM', k(), m(), ...(r() < 0.3 ? [m()] : [])];
+    case 2: return [pick(r, ['SCARD', 'SMEMBERS']), k()];
+    case 3: return ['SISMEMBER', k(), m()];
+    case 4: return ['SMISMEMBER', k(), m(), m()];
+    case 5: return ['SMOVE', k(), k(), m()];
+    case 6: return [pick(r, ['SINTER', 'SUNION', 'SDIFF']), k(), k(), ...(r() < 0.3 ? [k()] : [])];
+    case 7: return [pick(r, ['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), k(), k(), k()];
+    case 8: return ['SINTERCARD', pick(r, ['1', '2', '0', '3', 'x']), k(), k(), ...(r() < 0.3 ? ['LIMIT', pick(r, ['0', '1', '-1'])] : [])];
+    default: return ['SADD', k(), m()];
   }
 }
