@@ -1,3 +1,4 @@
+import type { EntrySource } from './raft-log.js';
 import type { MemberInfo, NodeId } from './types.js';
 
 export interface RaftOptions {
@@ -18,6 +19,13 @@ export interface RaftOptions {
   readonly autoPromote: boolean;
   /** Uniform in [0, 1): the only source of randomness (election timeouts). */
   readonly random: () => number;
+  /** Reads evicted entries back from the host's log file; null = everything stays in memory. */
+  readonly entrySource: EntrySource | null;
+  /** Bytes of durable, applied entries kept in memory when an entrySource exists. */
+  readonly maxCacheBytes: number;
+  /** Bound on the committed entries one Ready hands out (a restart replays in slices). */
+  readonly maxApplyEntries: number;
+  readonly maxApplyBytes: number;
 }
 
 export const DEFAULT_OPTIONS = {
@@ -30,6 +38,10 @@ export const DEFAULT_OPTIONS = {
   preVote: true,
   checkQuorum: true,
   autoPromote: true,
+  entrySource: null,
+  maxCacheBytes: 8_000_000,
+  maxApplyEntries: 8192,
+  maxApplyBytes: 64 * 1024 * 1024,
 } as const;
 
 export type RaftOptionsInput = Partial<RaftOptions> & Pick<RaftOptions, 'id' | 'random'>;

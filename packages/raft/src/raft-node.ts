@@ -18,8 +18,12 @@ import {
 export interface DurableState {
   readonly hardState: HardState;
   readonly snapshot: SnapshotMeta | null;
-  /** Entries after the snapshot, contiguous. */
+  /** Entries after the snapshot (after uncachedTerms' entries when given), contiguous. */
   readonly entries: readonly Entry[];
+  /** Terms of the entries right after the snapshot that only options.entrySource holds. */
+  readonly uncachedTerms?: readonly number[];
+  /** The configuration entries among those, in order (membership is rebuilt from them). */
+  readonly uncachedConfigs?: readonly Entry[];
 }
 
 export class InvariantError extends Error {
@@ -81,9 +85,9 @@ export class RaftNode {
     this.opts = withDefaults(options);
     this.id = this.opts.id;
     const snap = state?.snapshot ?? null;
-    this.log = new RaftLog(snap?.index ?? idx(0), snap?.term ?? trm(0), state?.entries ?? []);
+    this.log = new RaftLog(snap?.index ?? idx(0), snap?.term ?? trm(0), state?.entries ?? [], this.opts.entrySource, state?.uncachedTerms ?? []);
     this.configs = [{ index: this.log.snapshotIndex, membership: Membership.of(snap?.members ?? []) }];
-    for (const e of state?.entries ?? []) if (e.type === EntryType.config) this.pushConfig(e);
+    for (const e of [...(state?.uncachedConfigs ?? []), ...(state?.entries ?? [])]) if (e.type === EntryType.config) this.pushConfig(e);
     if (state) {
       this.term = state.hardState.term;
       this.vote = state.hardState.vote;
@@ -274,13 +278,14 @@ export class RaftNode {
       entries: this.unstable,
       snapshot: this.snapshotToInstall,
       messages: this.msgs,
-      committed: this.commit > this.applied ? this.log.slice(this.applied + 1, this.commit + 1) : [],
+      committed: this.commit > this.applied ? this.log.slice(this.applied + 1, this.commit + 1, this.opts.maxApplyEntries, this.opts.maxApplyBytes) : [],
       readStates: this.readStates,
       failedReads: this.failedReads,
       persistSeq,
     };
     if (this.unstable.length) this.handedOutLast = this.unstable[this.unstable.length - 1]!.index;
-    this.applied = idx(Math.max(this.applied, this.commit));
+    if (rd.committed.length) this.applied = rd.committed[rd.committed.length - 1]!.index;
+    this.log.evict(this.opts.maxCacheBytes, idx(Math.min(this.applied, this.persistedIndex)));
     this.unstable = [];
     this.truncateFrom = null;
     this.hardDirty = false;

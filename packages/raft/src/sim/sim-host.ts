@@ -5,6 +5,7 @@ import { RaftNode, type DurableState } from '../raft-node.js';
 import { EntryType, type Entry, type HardState, type Index, type Message, type NodeId, type Ready, type SnapshotMeta } from '../types.js';
 import { index as idx } from '../types.js';
 import type { SimRandom } from './sim-random.js';
+import { entryCost } from '../raft-log.js';
 
 export interface StateMachine {
   /** Operation ids applied, in order. */
@@ -99,6 +100,21 @@ export class SimHost {
     // The core may ignore it (stale term, already covered); the Ready says which one it installed.
     if (m.type === 'snapshot' && snapshotData) this.incoming.set(m.snapshot.index, { meta: m.snapshot, data: snapshotData });
     this.node.step(m);
+  }
+
+  /** The core's entry source: durable entries [lo, hi), at least one, within maxBytes. */
+  readDisk(lo: Index, hi: Index, maxBytes: number): Entry[] {
+    const first = this.disk.entries[0]?.index ?? 0;
+    const out: Entry[] = [];
+    let bytes = 0;
+    for (let i = lo; i < hi; i++) {
+      const e = this.disk.entries[i - first];
+      if (!e || e.index !== i) throw new Error(`sim disk of node ${this.id}: entry ${i} was evicted but is not durable`);
+      bytes += entryCost(e);
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push(e);
+    }
+    return out;
   }
 
   /** Completes the fsyncs that are due, in order. */

@@ -64,6 +64,7 @@ class Simulation {
   /** Slowest fsync of this seed: slow disks let acknowledgements outrun the leader's own write. */
   private readonly fsyncMaxTicks: number;
   private readonly batchEntries: number;
+  private readonly cacheBytes: number;
   private readonly window: number;
   private healed = false;
   // Checks.
@@ -98,6 +99,8 @@ class Simulation {
     // Small batches split a leader's old entries from its no-op: figure-8 histories need that.
     this.batchEntries = this.rnd.pick([2, 4, 8, 64]);
     this.window = this.rnd.pick([2, 4, 16]);
+    // Tiny caches make the core read most entries back from the simulated disk.
+    this.cacheBytes = this.rnd.pick([0, 300, Infinity]);
     const members: MemberInfo[] = Array.from({ length: size }, (_, i) => ({ id: nodeId(i + 1), voter: true, addr: `n${i + 1}` }));
     for (const m of members) this.addHost(m.id, true, members);
     this.nextId = size + 1;
@@ -109,7 +112,10 @@ class Simulation {
   }
 
   private raftOptions(id: NodeId, hostRnd: SimRandom) {
-    return { id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: this.batchEntries, maxInflight: this.window, maxUncommittedEntries: 64 };
+    return {
+      id, random: hostRnd.next, electionTicks: this.electionTicks, heartbeatTicks: 2, maxEntriesPerMsg: this.batchEntries, maxInflight: this.window, maxUncommittedEntries: 64,
+      maxCacheBytes: this.cacheBytes, entrySource: (lo: Index, hi: Index, maxBytes: number) => this.hosts.get(id)!.readDisk(lo, hi, maxBytes),
+    };
   }
 
   private makeNode(id: NodeId, hostRnd: SimRandom) {
