@@ -7,3 +7,7 @@ export type { ServerCommand, ServerHandler } from './server-command.js';
 export * from './config/index.js';
 export { REDIS_COMPAT_VERSION } from './commands/connection.js';
 export { attachRaft, RaftHost, keySlot, crc16 } from './cluster/index.js';
+export { RecoveryError } from './persistence/recovery.js';
+export { scanLog, describeTerms, type LogScan } from './persistence/log-scan.js';
+export { readMeta, type NodeMeta } from './persistence/meta-file.js';
+export { storagePaths } from './persistence/node-storage.js';

@@ -29,7 +29,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
 
 export function seedArgs(i: number, port: number, extra: string[] = []): string[] {
   return ['--bind', '127.0.0.1', '--dbfilename', `raft${i}.rdb`, '--loadmodule', '/opt/redisraft.so',
-    `raft-log-filename=raftlog${i}.db`, `addr=127.0.0.1:${port}`, 'persistence=no', ...extra];
+    `raft-log-filename=raftlog${i}.db`, `addr=127.0.0.1:${port}`, ...extra];
 }
 
 export async function startCluster(size: number, extra: string[] = [], password?: string): Promise<NodeProcess[]> {

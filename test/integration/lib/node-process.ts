@@ -1,6 +1,9 @@
 // Starts real redisraft-wasm node processes on loopback for tests, and
 // always stops them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -20,6 +23,8 @@ export function freePort(): Promise<number> {
 
 export interface NodeProcess {
   readonly port: number;
+  /** The node's --dir: a temporary one removed on stop, unless the test passed its own. */
+  readonly dir: string;
   readonly proc: ChildProcess;
   output(): string;
   /** Sends a signal and resolves with the exit code. */
@@ -30,14 +35,27 @@ export interface NodeProcess {
 const running = new Set<ChildProcess>();
 process.on('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
+/** A fresh data directory for a node; the caller removes it (or lets startNode's stop do it). */
+export function tempDir(prefix = 'rrw-node-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
 export async function startNode(args: string[] = [], port?: number): Promise<NodeProcess> {
   const p = port ?? (await freePort());
-  const proc = spawn(process.execPath, [BIN, 'server', '--port', String(p), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const givenDir = args.indexOf('--dir');
+  const ownDir = givenDir < 0 ? tempDir() : null;
+  const dir = ownDir ?? args[givenDir + 1]!;
+  const argv = ownDir ? ['--dir', ownDir, ...args] : args;
+  const proc = spawn(process.execPath, [BIN, 'server', '--port', String(p), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => { running.delete(proc); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => {
+    running.delete(proc);
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    resolve(code);
+  }));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`node on port ${p} did not start:\n${out}`)), 15_000);
     const check = () => {
@@ -49,6 +67,7 @@ export async function startNode(args: string[] = [], port?: number): Promise<Nod
   const clients: Redis[] = [];
   return {
     port: p,
+    dir,
     proc,
     output: () => out,
     client(options = {}) {

@@ -1,7 +1,7 @@
 // `redisraft-wasm server [config-file] [options]`: runs one node.
 import { existsSync, statSync } from 'node:fs';
 import { defineCommand } from 'citty';
-import { ConfigError, NodeServer, attachRaft, configFromArgs, createLogger, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
+import { ConfigError, NodeServer, RecoveryError, attachRaft, configFromArgs, createLogger, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
 import { VERSION } from '../version.js';
 
 export const serverCommand = defineCommand({
@@ -42,6 +42,15 @@ export async function runServer(args: readonly string[]): Promise<void> {
 
   const server = new NodeServer({ config, logger, version: VERSION });
   const raft = attachRaft(server, logger);
+  try {
+    raft.recoverFromDisk();
+  } catch (e) {
+    if (e instanceof RecoveryError) {
+      logger.fatal(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
   try {
     await server.start();
   } catch (e) {

@@ -40,7 +40,7 @@ export class RaftExecutor implements Executor {
     }
     if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r![0]!);
     if (this.config.bool('quorum-reads')) return this.host.read(() => this.readNow(session, argv));
-    return this.readNow(session, argv);
+    return this.host.readLocal(() => this.readNow(session, argv));
   }
 
   transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply> {

@@ -15,6 +15,8 @@ import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
 import { decodePeerMessage, encodePeerMessage } from './peer-codec.js';
 import { PeerLink, parseAddr } from './peer-link.js';
+import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
+import { recover } from '../persistence/recovery.js';
 
 export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 
@@ -32,6 +34,8 @@ interface PendingWrite {
 interface PendingRead {
   readonly run: () => Reply;
   readonly resolve: (r: Reply) => void;
+  /** Writes proposed before the read (a client's pipelined SET then GET) must be applied first: program order. */
+  readonly after: Index;
   index: Index;
 }
 
@@ -52,6 +56,9 @@ export class RaftHost {
   private readyScheduled = false;
   private lastRole: Role = 'follower';
   private lastLeader: NodeId = nodeId(0);
+  /** The node's files; null with `persistence no` or before the node exists. */
+  private storage: NodeStorage | null = null;
+  private readonly paths: StoragePaths;
 
   constructor(
     private readonly config: NodeConfig,
@@ -59,6 +66,7 @@ export class RaftHost {
     private readonly log: ConsolaInstance,
     private readonly listenPort: () => number,
   ) {
+    this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
     config.onChange((name) => {
       if ((name === 'election-timeout' || name === 'request-timeout') && this.node) this.node.setTiming(...this.timing());
     });
@@ -91,10 +99,72 @@ export class RaftHost {
     return [election, heartbeat];
   }
 
-  private makeNode(id: NodeId, bootstrap: boolean): RaftNode {
+  private get persistent(): boolean {
+    return this.config.bool('persistence');
+  }
+
+  private nodeOptions(id: NodeId) {
     const [electionTicks, heartbeatTicks] = this.timing();
-    const opts = { id, electionTicks, heartbeatTicks, random: Math.random };
+    return {
+      id, electionTicks, heartbeatTicks, random: Math.random,
+      // Entries are read back from the log file once evicted; the storage is created right after the node.
+      entrySource: this.persistent ? (lo: Index, hi: Index, max: number) => this.storage!.entrySource()(lo, hi, max) : null,
+      maxCacheBytes: this.config.size('raft-log-max-cache-size'),
+    };
+  }
+
+  private makeNode(id: NodeId, bootstrap: boolean): RaftNode {
+    const opts = this.nodeOptions(id);
     return bootstrap ? RaftNode.bootstrap(opts, [{ id, voter: true, addr: this.advertisedAddr() }]) : new RaftNode(opts);
+  }
+
+  /** New files for a node that is starting a cluster or joining one. */
+  private createStorage(node: RaftNode, dbid: string): void {
+    this.storage?.destroy();
+    this.storage = null;
+    if (!this.persistent) return;
+    const hs = node.hardState();
+    const entries = node.log.lastIndex() > 0 ? node.log.slice(1, node.log.lastIndex() + 1) : [];
+    this.storage = NodeStorage.create(
+      this.paths, { nodeId: node.id, dbid, term: hs.term, vote: hs.vote, commit: hs.commit }, entries,
+      () => this.config.bool('raft-log-fsync'), (seq) => this.durable(node, seq), (err) => this.storageFailed(err),
+    );
+  }
+
+  private durable(node: RaftNode, seq: number): void {
+    if (this.node !== node) return;
+    node.persisted(seq);
+    this.schedule();
+  }
+
+  private storageFailed(err: Error): void {
+    // Going on would acknowledge what is not on disk: stop the process instead.
+    this.log.fatal(`cannot write the Raft log in ${this.paths.dir}: ${err.message}`);
+    process.exit(1);
+  }
+
+  /**
+   * At start: when `dir` holds this node's files, rebuild the node from them
+   * (throws RecoveryError on damage, having changed nothing) and rejoin the
+   * cluster under the same id. False when there is nothing to recover.
+   */
+  recoverFromDisk(): boolean {
+    if (!this.persistent || !storageExists(this.paths)) return false;
+    const started = Date.now();
+    const r = recover(this.paths, this.config.size('raft-log-max-cache-size'));
+    for (const w of r.warnings) this.log.warn(w);
+    const node = new RaftNode(this.nodeOptions(nodeId(r.meta.nodeId)), r.state);
+    this.storage = new NodeStorage(
+      this.paths, r.log, r.meta, () => this.config.bool('raft-log-fsync'), (seq) => this.durable(node, seq), (err) => this.storageFailed(err),
+    );
+    this.dbid = r.meta.dbid;
+    this.state = 'up';
+    this.log.info(
+      `recovered node ${r.meta.nodeId} of cluster ${r.meta.dbid || '(join not acknowledged)'} from ${this.paths.log}: ` +
+      `${r.scan.count} entries (${r.scan.firstIndex}-${r.scan.lastIndex}), term ${r.meta.term}, commit ${r.state.hardState.commit}, in ${Date.now() - started} ms`,
+    );
+    this.start(node);
+    return true;
   }
 
   private start(node: RaftNode): void {
@@ -112,6 +182,7 @@ export class RaftHost {
     this.timer = null;
     for (const l of this.links.values()) l.close();
     this.links.clear();
+    this.storage?.close();
   }
 
   /** RAFT.CLUSTER INIT: a new one-node cluster, led by this node once this resolves. */
@@ -121,6 +192,7 @@ export class RaftHost {
     this.dbid = randomBytes(16).toString('hex');
     this.state = 'up';
     const node = this.makeNode(id, true);
+    this.createStorage(node, this.dbid);
     node.campaign();
     this.start(node);
     this.log.info(`cluster ${this.dbid} created; this node is ${id}`);
@@ -134,17 +206,22 @@ export class RaftHost {
   prepareJoin(id: NodeId): void {
     this.stopNode();
     this.state = 'joining';
-    this.start(this.makeNode(id, false));
+    const node = this.makeNode(id, false);
+    this.createStorage(node, '');
+    this.start(node);
   }
 
   joined(dbid: string): void {
     this.dbid = dbid;
+    this.storage?.setDbid(dbid);
     this.state = 'up';
     this.log.info(`joined cluster ${dbid} as node ${this.node!.id}`);
   }
 
   abandonJoin(): void {
     this.stopNode();
+    this.storage?.destroy();
+    this.storage = null;
     this.state = 'uninitialized';
   }
 
@@ -210,7 +287,14 @@ export class RaftHost {
     const id = this.nextReadId++;
     if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
     this.schedule();
-    return new Promise((resolve) => this.reads.set(id, { run, resolve, index: idx(0) }));
+    return new Promise((resolve) => this.reads.set(id, { run, resolve, after: this.node!.log.lastIndex(), index: idx(0) }));
+  }
+
+  /** Runs `run` without confirming leadership (quorum-reads no), but after the writes proposed before it. */
+  readLocal(run: () => Reply): Reply | Promise<Reply> {
+    const after = this.node!.log.lastIndex();
+    if (this.applied >= after && this.readsToServe.length === 0) return run();
+    return new Promise((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
   }
 
   /** Proposes a membership change; resolves once it is applied here. */
@@ -243,9 +327,14 @@ export class RaftHost {
     if (!node) return;
     while (node.hasReady()) {
       const rd = node.ready();
+      // The leader's appends go out before its own write is durable (the core counts it only once it is).
       this.send(rd.messages);
-      // In-memory log for now: the durable log store plugs in here (the durability issue).
-      if (rd.persistSeq) node.persisted(rd.persistSeq);
+      if (this.storage) {
+        this.storage.noteCommit(node.hardState().commit);
+        this.storage.persist(rd);
+      } else if (rd.persistSeq) {
+        node.persisted(rd.persistSeq);
+      }
       this.apply(rd.committed);
       this.queueReads(rd);
       this.noteRole(rd);
@@ -319,7 +408,7 @@ export class RaftHost {
       const r = this.reads.get(rs.requestId);
       if (!r) continue;
       this.reads.delete(rs.requestId);
-      r.index = rs.index;
+      r.index = idx(Math.max(rs.index, r.after));
       this.readsToServe.push(r);
     }
     for (const id of rd.failedReads) {
