@@ -3,6 +3,7 @@ import { defineCommand, runMain as cittyRunMain } from 'citty';
 import { VERSION } from './version.js';
 import { serverCommand } from './commands/server.js';
 import { clusterCommand } from './commands/cluster.js';
+import { checkLogCommand } from './commands/check-log.js';
 import { notYet } from './commands/not-yet.js';
 
 export const main = defineCommand({
@@ -10,7 +11,7 @@ export const main = defineCommand({
   subCommands: {
     server: serverCommand,
     cluster: clusterCommand,
-    'check-log': notYet('check-log', 'Verify and describe a Raft log file and snapshot', 'lands with the durability issue'),
+    'check-log': checkLogCommand,
     bench: notYet('bench', 'Benchmark a local cluster against redis-server', 'lands with the benchmark work'),
   },
 });

@@ -123,7 +123,7 @@ export function scanLog(logPath: string, idxPath: string, opts: ScanOptions = {}
           pos = res.endOffset;
           continue;
         }
-        if (res.damage.atEnd && atFileEnd && header) {
+        if (header && atFileEnd && (res.damage.atEnd || allZero(buf, res.damage.offset - pos))) {
           tornTail = { file: logPath, offset: res.damage.offset, problem: `${res.damage.reason}: a write cut short by a crash` };
         } else {
           fail(res.damage.offset, res.damage.reason);
@@ -156,6 +156,12 @@ export function scanLog(logPath: string, idxPath: string, opts: ScanOptions = {}
     idxExtra: idxCheck.extra,
     idxFile: idxCheck.file,
   };
+}
+
+/** A tail of zeros: the file grew but its data never reached the disk (a crash). */
+function allZero(buf: Buffer, from: number): boolean {
+  for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
+  return true;
 }
 
 function readFully(fd: number, buf: Buffer, position: number): void {
