@@ -32,12 +32,17 @@ export function seedArgs(i: number, port: number, extra: string[] = []): string[
     `raft-log-filename=raftlog${i}.db`, `addr=127.0.0.1:${port}`, ...extra];
 }
 
-export async function startCluster(size: number, extra: string[] = [], password?: string): Promise<NodeProcess[]> {
+/** Node i's arguments with its own data directory, to restart it from its files. */
+export function nodeArgs(i: number, port: number, dir: string, extra: string[] = []): string[] {
+  return seedArgs(i, port, ['--dir', dir, ...extra]);
+}
+
+export async function startCluster(size: number, extra: string[] = [], password?: string, dirs?: string[]): Promise<NodeProcess[]> {
   const { freePort } = await import('./node-process.js');
   const nodes: NodeProcess[] = [];
   for (let i = 1; i <= size; i++) {
     const port = await freePort();
-    nodes.push(await startNode(seedArgs(i, port, extra), port));
+    nodes.push(await startNode(dirs ? nodeArgs(i, port, dirs[i - 1]!, extra) : seedArgs(i, port, extra), port));
   }
   const first = nodes[0]!.client({ password });
   await first.call('RAFT.CLUSTER', 'INIT');

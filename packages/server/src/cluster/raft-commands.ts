@@ -38,14 +38,15 @@ export function raftInfoText(host: RaftHost, node: NodeContext): string {
   });
   const entries = st ? st.lastIndex - st.snapshotIndex : 0;
   lines.push(
+    `dbid:${host.dbid}`,
     '', '# Log',
     `log_entries:${entries}`,
     `current_index:${st?.lastIndex ?? 0}`,
     `commit_index:${st?.commit ?? 0}`,
     `last_applied_index:${host.appliedIndex}`,
-    'file_size:0',
-    `cache_memory_size:0`,
-    `cache_entries:${entries}`,
+    `file_size:${host.logFileBytes()}`,
+    `cache_memory_size:${n?.log.cachedBytes() ?? 0}`,
+    `cache_entries:${n ? n.log.lastIndex() - n.log.firstCachedIndex() + 1 : 0}`,
     '', '# Snapshot',
     'snapshot_in_progress:no',
     `snapshot_last_index:${st?.snapshotIndex ?? 0}`,

@@ -447,6 +447,11 @@ export class RaftHost {
     return n.membership().members.filter((m) => m.id !== n.id).map((m) => ({ id: m.id, voter: m.voter, addr: m.addr, link: this.links.get(m.id) }));
   }
 
+  /** Bytes in the Raft log file (0 with persistence no). */
+  logFileBytes(): number {
+    return this.storage?.logBytes() ?? 0;
+  }
+
   get appliedIndex(): Index {
     return this.applied;
   }
