@@ -1,10 +1,11 @@
-// The WebAssembly core: checksums and the Raft log record codec. Every
+// The WebAssembly core: checksums, the Raft log record codec and the RDB codec. Every
 // export works on a batch so the host crosses into wasm once per batch.
 import { initCrc32c } from './crc32c';
 import { initCrc64 } from './crc64';
 
 export { crc32c } from './crc32c';
 export { crc64 } from './crc64';
+export { rdbEncode, rdbLastCrc, rdbDecode, rdbConsumed, rdbErrorCode, rdbErrorOffset, rdbFinished } from './rdb-codec';
 export { frameRecords, decodeRecords, lastDamageKind, lastDamageOffset, lastEndOffset } from './log-codec';
 
 initCrc32c();

@@ -12,6 +12,15 @@ export class Deque {
     return d;
   }
 
+  clone(): Deque {
+    const d = new Deque();
+    d.buf = this.buf.slice();
+    d.head = this.head;
+    d.length = this.length;
+    d.bytes = this.bytes;
+    return d;
+  }
+
   at(i: number): Buffer {
     return this.buf[(this.head + i) & (this.buf.length - 1)]!;
   }

@@ -9,6 +9,8 @@ export interface KeyEntry {
   expireAt: number;
   /** Bumped on every change; WATCH compares it. */
   version: number;
+  /** The snapshot epoch that has this entry's value already (copy-on-write bookkeeping). */
+  snap?: number;
 }
 
 const ENTRY_OVERHEAD_BYTES = 64;
@@ -17,8 +19,68 @@ export function keyString(key: Buffer): string {
   return key.toString('latin1');
 }
 
+/**
+ * A point-in-time view of the keyspace, read in slices while writes go on:
+ * before a key not yet read is changed, its value is copied aside, and keys
+ * created after the start are skipped (copy-on-write per key).
+ */
+export class KeyspaceSnapshot {
+  private readonly iter: Iterator<[string, KeyEntry]>;
+  private captured: [string, KeyEntry][] = [];
+  done = false;
+
+  constructor(map: Map<string, KeyEntry>, readonly epoch: number, readonly keyClock: number, private readonly onClose: () => void) {
+    this.iter = map[Symbol.iterator]();
+  }
+
+  /** Called by the keyspace before it changes or drops an entry. */
+  capture(k: string, e: KeyEntry): void {
+    if (e.snap === this.epoch) return;
+    e.snap = this.epoch;
+    this.captured.push([k, copyEntry(e)]);
+  }
+
+  /** Up to `max` keys (latin1) with their entries as of the start; empty once done. */
+  next(max: number): [string, KeyEntry][] {
+    const out: [string, KeyEntry][] = [];
+    while (out.length < max && this.captured.length) out.push(this.captured.pop()!);
+    while (out.length < max) {
+      const r = this.iter.next();
+      if (r.done) break;
+      const e = r.value[1];
+      if (e.snap === this.epoch) continue;
+      e.snap = this.epoch;
+      out.push(r.value);
+    }
+    if (out.length === 0) this.close();
+    return out;
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.captured = [];
+    this.onClose();
+  }
+}
+
+function copyEntry(e: KeyEntry): KeyEntry {
+  return { value: copyValue(e.value), expireAt: e.expireAt, version: e.version };
+}
+
+export function copyValue(v: Value): Value {
+  switch (v.type) {
+    case 'string': return { type: 'string', data: Buffer.from(v.data) };
+    case 'list': return { type: 'list', items: v.items.clone() };
+    case 'hash': return { type: 'hash', fields: new Map(v.fields) };
+    case 'set': return { type: 'set', members: new Set(v.members) };
+  }
+}
+
 export class Keyspace {
-  private readonly map = new Map<string, KeyEntry>();
+  private map = new Map<string, KeyEntry>();
+  private snapshot: KeyspaceSnapshot | null = null;
+  private snapEpoch = 0;
   private expiring = 0;
   private bytes = 0;
   /** Global change counter: versions are unique and deterministic across nodes. */
@@ -48,6 +110,8 @@ export class Keyspace {
     const k = keyString(key);
     const e = this.map.get(k);
     if (e === undefined) return undefined;
+    // The caller may change the entry in place: a running snapshot keeps its old value.
+    if (this.snapshot) this.snapshot.capture(k, e);
     if (e.expireAt !== 0 && e.expireAt <= nowMs) {
       this.removeEntry(k, e);
       return undefined;
@@ -60,6 +124,7 @@ export class Keyspace {
     const k = keyString(key);
     const old = this.map.get(k);
     if (old) {
+      if (this.snapshot) this.snapshot.capture(k, old);
       this.bytes -= valueBytes(old.value);
       if (!keepTtl) this.setExpireOn(old, expireAt);
       old.value = value;
@@ -67,7 +132,8 @@ export class Keyspace {
       this.bytes += valueBytes(value);
       return old;
     }
-    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock };
+    // A key born after a snapshot started is not part of it.
+    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0 };
     this.setExpireOn(entry, expireAt);
     this.map.set(k, entry);
     this.bytes += ENTRY_OVERHEAD_BYTES + key.length + valueBytes(value);
@@ -99,7 +165,9 @@ export class Keyspace {
   }
 
   flush(): void {
-    this.map.clear();
+    // A running snapshot goes on reading the old map, which nothing changes any more.
+    if (this.snapshot) this.map = new Map();
+    else this.map.clear();
     this.expiring = 0;
     this.bytes = 0;
     this.clock++;
@@ -111,6 +179,29 @@ export class Keyspace {
       const e = pair[1];
       if (e.expireAt === 0 || e.expireAt > nowMs) yield pair;
     }
+  }
+
+  /** Starts a point-in-time snapshot (one at a time). */
+  beginSnapshot(): KeyspaceSnapshot {
+    if (this.snapshot) throw new Error('a snapshot of the keyspace is already running');
+    const snap = new KeyspaceSnapshot(this.map, ++this.snapEpoch, this.clock, () => { if (this.snapshot === snap) this.snapshot = null; });
+    this.snapshot = snap;
+    return snap;
+  }
+
+  get keyClock(): number {
+    return this.clock;
+  }
+
+  /** Loading a snapshot: adds a key as it was, version included. */
+  load(key: Buffer, value: Value, expireAt: number, version: number): void {
+    const e = this.set(key, value, expireAt);
+    e.version = version;
+  }
+
+  /** After loading: the change counter as it was when the snapshot was taken. */
+  setKeyClock(clock: number): void {
+    this.clock = clock;
   }
 
   /** Up to `limit` keys whose expiry has passed, for the leader to delete through the log. */
@@ -133,6 +224,7 @@ export class Keyspace {
   }
 
   private removeEntry(k: string, e: KeyEntry): void {
+    if (this.snapshot) this.snapshot.capture(k, e);
     this.map.delete(k);
     if (e.expireAt !== 0) this.expiring--;
     this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + valueBytes(e.value);

@@ -4,6 +4,7 @@ import { error, Errors, type Reply } from '@redisraft-wasm/resp';
 import { arityOk, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
 import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
+import type { Value } from './value.js';
 import { stringCommands } from './t-string.js';
 import { keyCommands } from './t-keys.js';
 import { listCommands } from './t-list.js';
@@ -12,6 +13,24 @@ import { setCommands } from './t-set.js';
 
 /** Every command family, one import line each. */
 const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands];
+
+export interface SnapshotRecord {
+  readonly key: Buffer;
+  readonly value: Value;
+  readonly expireAt: number;
+  readonly version: number;
+}
+
+export interface StoreSnapshot {
+  /** The store's clock and change counter at the start: a loaded copy continues from them. */
+  readonly clockMs: number;
+  readonly keyClock: number;
+  readonly keys: number;
+  readonly expires: number;
+  /** Up to `max` keys as of the start; an empty array means done. */
+  next(max: number): SnapshotRecord[];
+  close(): void;
+}
 
 export interface ExecContext {
   /** The entry's time (leader clock when proposed), ms since the epoch. */
@@ -94,6 +113,35 @@ export class Store {
   /** Keys that became non-empty lists, sorted sets or streams since the last call (for blocking commands). */
   takeReadyKeys(): Buffer[] {
     return [];
+  }
+
+  /**
+   * A point-in-time view for writing a snapshot while commands keep running:
+   * read it in slices with next(); close() when abandoning it.
+   */
+  beginSnapshot(): StoreSnapshot {
+    const ks = this.db.beginSnapshot();
+    return {
+      clockMs: this.clockMs,
+      keyClock: ks.keyClock,
+      keys: this.db.size,
+      expires: this.db.expiresCount,
+      next: (max) => ks.next(max).map(([k, e]) => ({ key: Buffer.from(k, 'latin1'), value: e.value, expireAt: e.expireAt, version: e.version })),
+      close: () => ks.close(),
+    };
+  }
+
+  /** Replaces everything by a snapshot's contents: call load() per key, then finish(). */
+  beginLoad(): { load(key: Buffer, value: Value, expireAt: number, version: number): void; finish(clockMs: number, keyClock: number): void } {
+    this.db.flush();
+    this.clockMs = 0;
+    return {
+      load: (key, value, expireAt, version) => this.db.load(key, value, expireAt, version),
+      finish: (clockMs, keyClock) => {
+        this.clockMs = clockMs;
+        this.db.setKeyClock(keyClock);
+      },
+    };
   }
 
   /** Keys whose expiry has passed, for the leader to delete through the log. */

@@ -21,6 +21,13 @@ interface CoreExports {
   lastDamageKind(): number;
   lastDamageOffset(): number;
   lastEndOffset(): number;
+  rdbEncode(items: number, len: number, out: number, crc: bigint): number;
+  rdbLastCrc(): bigint;
+  rdbDecode(input: number, len: number, out: number, maxTokens: number, start: number, crc: bigint): number;
+  rdbConsumed(): number;
+  rdbErrorCode(): number;
+  rdbErrorOffset(): number;
+  rdbFinished(): number;
 }
 
 function locateWasm(): string {

@@ -12,3 +12,4 @@ export {
   type LogDamageKind,
   type DecodeResult,
 } from './log-records.js';
+export { RdbItems, RdbToken, decodeRdb, type RdbTokens } from './rdb.js';

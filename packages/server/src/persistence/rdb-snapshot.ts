@@ -1,0 +1,258 @@
+// Snapshots as RDB files (version 10, what Redis 7.0 writes), loadable by
+// stock redis-server: Raft metadata travels in AUX fields, which Redis
+// ignores. Each key is preceded by an `rv` AUX field with its change
+// version, so a node that loads a snapshot decides WATCH exactly like the
+// node that wrote it. Writing reads the store through a copy-on-write view
+// in slices, so the node keeps serving; reading goes in chunks.
+import { closeSync, openSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { index as idx, term as trm, type Index, type MemberInfo, type Term } from '@redisraft-wasm/raft';
+import { Deque, type Store, type StoreSnapshot, type Value } from '@redisraft-wasm/store';
+import { RdbItems, RdbToken, decodeRdb } from '@redisraft-wasm/wasm';
+import { fsyncDir } from './fs-util.js';
+
+export const RDB_VERSION = 10;
+const TYPE = { string: 0, list: 1, set: 2, hash: 4 } as const;
+const OP_AUX = 0xfa, OP_SELECTDB = 0xfe, OP_RESIZEDB = 0xfb, OP_EXPIRETIME_MS = 0xfc, OP_EOF = 0xff;
+/** Keys per slice: one slice is encoded and written per event-loop turn. */
+const SLICE_KEYS = 2000;
+const SLICE_BYTES = 4 * 1024 * 1024;
+
+export interface SnapshotInfo {
+  readonly dbid: string;
+  readonly index: Index;
+  readonly term: Term;
+  readonly members: readonly MemberInfo[];
+}
+
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+  constructor(readonly file: string, readonly offset: number, readonly problem: string) {
+    super(`${file}: ${problem} (at offset ${offset})`);
+  }
+}
+
+function header(items: RdbItems, info: SnapshotInfo, snap: StoreSnapshot, redisVersion: string): void {
+  items.raw(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`));
+  const aux = (k: string, v: string) => items.byte(OP_AUX).str(k).str(v);
+  aux('redis-ver', redisVersion);
+  aux('redis-bits', '64');
+  // The store's clock, not the wall clock: two nodes with the same state write the same bytes.
+  aux('ctime', String(Math.floor(snap.clockMs / 1000)));
+  aux('used-mem', '0');
+  aux('aof-base', '0');
+  aux('raft-dbid', info.dbid);
+  aux('raft-index', String(info.index));
+  aux('raft-term', String(info.term));
+  aux('raft-members', JSON.stringify(info.members));
+  aux('raft-clock-ms', String(snap.clockMs));
+  aux('raft-key-clock', String(snap.keyClock));
+  items.byte(OP_SELECTDB).len(0);
+  items.byte(OP_RESIZEDB).len(snap.keys).len(snap.expires);
+}
+
+function encodeValue(items: RdbItems, key: Buffer, v: Value): void {
+  switch (v.type) {
+    case 'string':
+      items.byte(TYPE.string).str(key).str(v.data);
+      return;
+    case 'list':
+      items.byte(TYPE.list).str(key).len(v.items.length);
+      for (let i = 0; i < v.items.length; i++) items.str(v.items.at(i));
+      return;
+    case 'set':
+      items.byte(TYPE.set).str(key).len(v.members.size);
+      for (const m of v.members) items.str(m);
+      return;
+    case 'hash':
+      items.byte(TYPE.hash).str(key).len(v.fields.size);
+      for (const [f, val] of v.fields) items.str(f).str(val);
+      return;
+  }
+}
+
+/**
+ * Writes the store's snapshot view to `path` (through `path.tmp`, fsync,
+ * rename, fsync of the directory). Yields to the event loop between slices.
+ */
+export async function writeSnapshot(path: string, snap: StoreSnapshot, info: SnapshotInfo, opts: { sync: boolean; redisVersion: string }): Promise<number> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w', 0o644);
+  let crc = 0n;
+  let size = 0;
+  const items = new RdbItems();
+  const flush = async () => {
+    const out = items.encode(crc);
+    crc = out.crc;
+    await fh.write(out.bytes);
+    size += out.bytes.length;
+  };
+  try {
+    header(items, info, snap, opts.redisVersion);
+    for (;;) {
+      const batch = snap.next(SLICE_KEYS);
+      if (batch.length === 0) break;
+      for (const r of batch) {
+        items.byte(OP_AUX).str('rv').str(String(r.version));
+        if (r.expireAt !== 0) items.byteU64(OP_EXPIRETIME_MS, r.expireAt);
+        encodeValue(items, r.key, r.value);
+        if (items.size > SLICE_BYTES) await flush();
+      }
+      await flush();
+    }
+    items.byte(OP_EOF);
+    await flush();
+    const trailer = Buffer.alloc(8);
+    trailer.writeBigUInt64LE(crc);
+    await fh.write(trailer);
+    size += 8;
+    if (opts.sync) await fh.sync();
+  } catch (e) {
+    snap.close();
+    await fh.close();
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  renameSync(tmp, path);
+  if (opts.sync) fsyncDir(path);
+  return size;
+}
+
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+interface Sink {
+  aux(key: string, value: Buffer): void;
+  key(key: Buffer, value: Value, expireAt: number): void;
+}
+
+/** Walks an RDB file in chunks; every AUX field and key goes to `sink`. Throws SnapshotError. */
+function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = CHUNK_BYTES): void {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let pos = 0;
+    let crc = 0n;
+    let chunk = chunkBytes;
+    let maxTokens = Math.min(1 << 16, Math.max(16, chunkBytes >> 4));
+    let expireAt = 0;
+    let finished = false;
+    while (!finished) {
+      const len = Math.min(chunk, size - pos);
+      const buf = Buffer.allocUnsafe(len);
+      let got = 0;
+      while (got < len) got += readSync(fd, buf, got, len - got, pos + got);
+      const t = decodeRdb(buf, pos === 0, crc, maxTokens);
+      if (t.error) throw new SnapshotError(path, pos + t.error.offset, t.error.message);
+      const str = (i: number) => (t.kind[i] === RdbToken.int ? Buffer.from(BigInt.asIntN(64, t.num[i]!).toString()) : Buffer.from(buf.subarray(t.off[i]!, t.off[i]! + t.len[i]!)));
+      for (let i = 0; i < t.count; i++) {
+        switch (t.kind[i]) {
+          case RdbToken.aux:
+            sink.aux(str(i + 1).toString('latin1'), str(i + 2));
+            i += 2;
+            break;
+          case RdbToken.selectDb:
+            if (t.num[i] !== 0n) throw new SnapshotError(path, pos + t.off[i]!, `database ${t.num[i]} (only database 0 is kept)`);
+            break;
+          case RdbToken.expireMs:
+            expireAt = Number(t.num[i]);
+            break;
+          case RdbToken.key: {
+            if (stopAtFirstKey) return;
+            const type = t.len[i]!;
+            const n = Number(t.num[i]);
+            const key = str(i + 1);
+            let j = i + 2;
+            let value: Value;
+            if (type === TYPE.string) {
+              value = { type: 'string', data: str(j++) };
+            } else if (type === TYPE.list) {
+              const d = new Deque();
+              for (let k = 0; k < n; k++) d.pushRight(str(j++));
+              value = { type: 'list', items: d };
+            } else if (type === TYPE.set) {
+              const s = new Set<string>();
+              for (let k = 0; k < n; k++) s.add(str(j++).toString('latin1'));
+              value = { type: 'set', members: s };
+            } else if (type === TYPE.hash) {
+              const m = new Map<string, Buffer>();
+              for (let k = 0; k < n; k++) { const f = str(j++).toString('latin1'); m.set(f, str(j++)); }
+              value = { type: 'hash', fields: m };
+            } else {
+              throw new SnapshotError(path, pos + t.off[i]!, `value type ${type} is not supported yet`);
+            }
+            sink.key(key, value, expireAt);
+            expireAt = 0;
+            i = j - 1;
+            break;
+          }
+          case RdbToken.eof:
+            finished = true;
+            break;
+          default:
+            break;
+        }
+      }
+      if (finished) break;
+      if (t.consumed === 0) {
+        // Every token stands for at least one byte: with as many tokens as bytes, only the data was short.
+        if (pos + len >= size && maxTokens > len) throw new SnapshotError(path, pos, pos + len === size && size > 0 ? 'the file ends before its end-of-file marker' : 'the file is empty');
+        // One record larger than the chunk or the token budget: read more at once.
+        chunk *= 2;
+        maxTokens *= 2;
+        continue;
+      }
+      pos += t.consumed;
+      crc = t.crc;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function infoFrom(path: string, aux: Map<string, string>): SnapshotInfo {
+  const need = (k: string) => {
+    const v = aux.get(k);
+    if (v === undefined) throw new SnapshotError(path, 0, `the AUX field ${k} is missing: not a redisraft-wasm snapshot`);
+    return v;
+  };
+  let members: MemberInfo[];
+  try {
+    members = JSON.parse(need('raft-members')) as MemberInfo[];
+  } catch {
+    throw new SnapshotError(path, 0, 'the AUX field raft-members is not valid JSON');
+  }
+  return { dbid: need('raft-dbid'), index: idx(Number(need('raft-index'))), term: trm(Number(need('raft-term'))), members };
+}
+
+/** The Raft metadata of a snapshot file, reading only its header. */
+export function readSnapshotInfo(path: string): SnapshotInfo {
+  const aux = new Map<string, string>();
+  readRdb(path, { aux: (k, v) => aux.set(k, v.toString()), key: () => {} }, true);
+  return infoFrom(path, aux);
+}
+
+/** Replaces the store's contents by the snapshot's; checks the whole file's CRC64 on the way. */
+export function loadSnapshot(path: string, store: Store, chunkBytes = CHUNK_BYTES): SnapshotInfo {
+  const aux = new Map<string, string>();
+  const loader = store.beginLoad();
+  let version = 0;
+  readRdb(path, {
+    aux: (k, v) => {
+      if (k === 'rv') version = Number(v.toString());
+      else aux.set(k, v.toString());
+    },
+    key: (key, value, expireAt) => {
+      loader.load(key, value, expireAt, version);
+      version = 0;
+    },
+  }, false, chunkBytes);
+  loader.finish(Number(aux.get('raft-clock-ms') ?? 0), Number(aux.get('raft-key-clock') ?? 0));
+  return infoFrom(path, aux);
+}
+
+/** Moves a finished temporary file into place. */
+export function installFile(tmp: string, path: string, sync: boolean): void {
+  renameSync(tmp, path);
+  if (sync) fsyncDir(path);
+}
