@@ -241,4 +241,68 @@ test('all three nodes killed at once come back with their data and elect a leade
   for (const d of dirs3) assert.ok(existsSync(join(d, `raftlog${dirs3.indexOf(d) + 1}.db`)));
 });
 
+test('RAFT.DEBUG COMPACT snapshots and trims the log; a lagging follower and a new node catch up from the snapshot', async () => {
+  const dirs4 = [newDir(), newDir(), newDir(), newDir()];
+  const nodes = await startCluster(3, [], undefined, dirs4.slice(0, 3));
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const lagging = nodes.find((n) => n !== leader)!;
+  const li = nodes.indexOf(lagging);
+  await lagging.stop('SIGKILL');
+  started.splice(started.indexOf(lagging), 1);
+  const r = leader.client();
+  for (let i = 0; i < 500; i++) await r.set(`s${i}`, `v${i}`);
+  await r.rpush('biglist', ...Array.from({ length: 3000 }, (_, i) => `item${i}`));
+  assert.is(await r.call('RAFT.DEBUG', 'COMPACT'), 'OK');
+  const info = await raftInfo(leader);
+  assert.ok(Number(info.snapshot_last_index) > 500, `snapshot index ${info.snapshot_last_index}`);
+  assert.is(info.log_entries, '0');
+  assert.ok(existsSync(join(dirs4[nodes.indexOf(leader)]!, `raft${nodes.indexOf(leader) + 1}.rdb`)));
+  await r.set('after-compact', 'yes');
+  const back = await startNode(nodeArgs(li + 1, lagging.port, dirs4[li]!), lagging.port);
+  started.push(back);
+  nodes[li] = back;
+  const commit = Number((await raftInfo(leader)).commit_index);
+  await waitFor('the lagging follower to catch up', async () => Number((await raftInfo(back)).last_applied_index) >= commit, 20_000);
+  assert.match(back.output(), /installed the snapshot at index \d+ from node \d+/);
+  assert.equal(await localValues(back, ['s499', 'after-compact']), ['v499', 'yes']);
+  // A brand-new node joins after the compaction: it can only start from the snapshot.
+  const port4 = await freePort();
+  const fresh = await startNode(nodeArgs(4, port4, dirs4[3]!), port4);
+  started.push(fresh);
+  assert.is(await fresh.client().call('RAFT.CLUSTER', 'JOIN', `127.0.0.1:${leader.port}`), 'OK');
+  await waitFor('the new node to apply everything', async () => Number((await raftInfo(fresh)).last_applied_index) >= commit, 20_000);
+  const vals = await localValues(fresh, ['s0', 's250', 'after-compact']);
+  assert.equal(vals, ['v0', 'v250', 'yes']);
+  // And the lagging one restarts from its installed snapshot.
+  await back.stop('SIGKILL');
+  started.splice(started.indexOf(back), 1);
+  const again = await startNode(nodeArgs(li + 1, lagging.port, dirs4[li]!), lagging.port);
+  started.push(again);
+  assert.match(again.output(), /recovered node \d+ of cluster [0-9a-f]+ from .*: snapshot at index \d+/);
+});
+
+test('raft-log-max-file-size: the log snapshots itself under load and restarts from snapshot + log', async () => {
+  const dir = newDir();
+  const port = await freePort();
+  const args = ['--dir', dir, '--raft-log-max-file-size', '200kb'];
+  let n = await startNode(args, port);
+  started.push(n);
+  await n.client().call('RAFT.CLUSTER', 'INIT');
+  const r = n.client();
+  for (let round = 0; round < 10; round++) {
+    const p = r.pipeline();
+    for (let i = 0; i < 500; i++) p.set(`k${round}-${i}`, 'x'.repeat(50));
+    await p.exec();
+  }
+  const info = await waitFor('a snapshot', async () => { const i = await raftInfo(n); return Number(i.snapshot_last_index) > 0 ? i : null; });
+  assert.ok(Number(info.file_size) < 600_000, `the log stays small (${info.file_size} bytes)`);
+  await n.stop('SIGKILL');
+  n = await startNode(args, port);
+  started.push(n);
+  await waitFor('leadership', async () => (await raftInfo(n)).role === 'leader');
+  assert.is(await n.client().dbsize(), 5000);
+  assert.is(await n.client().get('k9-499'), 'x'.repeat(50));
+});
+
 test.run();

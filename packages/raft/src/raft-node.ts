@@ -212,6 +212,13 @@ export class RaftNode {
     this.configs = [{ index: at, membership }, ...this.configs.filter((c) => c.index > at)];
   }
 
+  /** What a snapshot of the state applied through `at` describes (its term and members). */
+  snapshotMetaAt(at: Index): SnapshotMeta {
+    const t = this.log.term(at);
+    invariant(t !== undefined && at <= this.applied, `no snapshot can cover index ${at} (applied ${this.applied}, log from ${this.log.snapshotIndex})`);
+    return { index: at, term: t, members: this.membershipAt(at).members };
+  }
+
   /** The snapshot the log starts after, for sending to followers. */
   snapshotMeta(): SnapshotMeta {
     return { index: this.log.snapshotIndex, term: this.log.snapshotTerm, members: this.membershipAt(this.log.snapshotIndex).members };

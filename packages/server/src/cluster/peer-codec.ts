@@ -3,7 +3,7 @@
 // bulk string framed by the WebAssembly log codec (CRC-checked, one encode
 // per batch). Messages are one-way: the reply is a bare +OK.
 import { decodeLogRecords, encodeLogRecords } from '@redisraft-wasm/wasm';
-import { index as idx, term as trm, type Entry, type EntryType, type Message } from '@redisraft-wasm/raft';
+import { index as idx, term as trm, type Entry, type EntryType, type InstallSnapshot, type Message } from '@redisraft-wasm/raft';
 
 const COMMAND: Record<Message['type'], string> = {
   append: 'RAFT.AE',
@@ -32,9 +32,26 @@ export function encodePeerMessage(m: Message, fromAddr: string): Buffer[] {
   return [Buffer.from(COMMAND[m.type]), Buffer.from(JSON.stringify({ ...m, fromAddr }))];
 }
 
-export function decodePeerMessage(argv: readonly Buffer[]): { msg: Message; fromAddr: string } {
-  const { fromAddr, ...header } = JSON.parse(argv[1]!.toString()) as Message & { fromAddr?: string };
+/** Where a RAFT.SNAPSHOT chunk goes in the file being streamed. */
+export interface SnapshotChunk {
+  readonly offset: number;
+  readonly size: number;
+  readonly last: boolean;
+  readonly data: Buffer;
+}
+
+/** One chunk of a snapshot file: the InstallSnapshot message travels with every chunk. */
+export function encodeSnapshotChunk(m: InstallSnapshot, fromAddr: string, chunk: Omit<SnapshotChunk, 'data'>, data: Buffer): Buffer[] {
+  return [Buffer.from(COMMAND.snapshot), Buffer.from(JSON.stringify({ ...m, fromAddr, chunk })), data];
+}
+
+export function decodePeerMessage(argv: readonly Buffer[]): { msg: Message; fromAddr: string; chunk?: SnapshotChunk } {
+  const { fromAddr, chunk, ...header } = JSON.parse(argv[1]!.toString()) as Message & { fromAddr?: string; chunk?: Omit<SnapshotChunk, 'data'> };
   const addr = typeof fromAddr === 'string' ? fromAddr : '';
+  if (header.type === 'snapshot') {
+    if (!chunk || !Number.isSafeInteger(chunk.offset) || !Number.isSafeInteger(chunk.size)) throw new Error('RAFT.SNAPSHOT without its chunk position');
+    return { msg: header as Message, fromAddr: addr, chunk: { ...chunk, data: argv[2] ?? Buffer.alloc(0) } };
+  }
   if (header.type !== 'append') return { msg: header as Message, fromAddr: addr };
   const blob = argv[2] ?? Buffer.alloc(0);
   const decoded = decodeLogRecords(blob);

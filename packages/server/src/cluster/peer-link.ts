@@ -71,6 +71,11 @@ export class PeerLink {
     return true;
   }
 
+  /** Bytes written but not yet handed to the kernel (for pacing snapshot chunks). */
+  get pendingBytes(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -48,7 +48,7 @@ export function raftInfoText(host: RaftHost, node: NodeContext): string {
     `cache_memory_size:${n?.log.cachedBytes() ?? 0}`,
     `cache_entries:${n ? n.log.lastIndex() - n.log.firstCachedIndex() + 1 : 0}`,
     '', '# Snapshot',
-    'snapshot_in_progress:no',
+    `snapshot_in_progress:${host.snapshotInProgress ? 'yes' : 'no'}`,
     `snapshot_last_index:${st?.snapshotIndex ?? 0}`,
     `snapshot_last_term:${n?.log.snapshotTerm ?? 0}`,
     '', '# Clients',
@@ -158,6 +158,15 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     return error('ERR RAFT.CONFIG takes GET <pattern> or SET <name> <value>');
   };
 
+  const debug = (_node: NodeContext, _session: ClientSession, argv: Buffer[]): Reply | Promise<Reply> => {
+    const sub = argv[1]!.toString().toUpperCase();
+    if (sub === 'COMPACT' && argv.length === 2) {
+      if (host.state !== 'up') return error(Errors.noCluster);
+      return host.takeSnapshot();
+    }
+    return error(`ERR RAFT.DEBUG takes COMPACT; '${argv[1]!.toString()}' is not supported`);
+  };
+
   const explicit = (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply | Promise<Reply> => {
     // RAFT <command> ...: replicate this command even when raftize-all-commands is no.
     const inner = argv.slice(1);
@@ -178,6 +187,7 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     { ...raft, name: 'raft.info', arity: 1, flags: ['loading', 'stale'], summary: 'Describes this node, its peers, its log and snapshot.', handler: (node) => verbatim(raftInfoText(host, node)) },
     { ...raft, name: 'raft.config', arity: -3, flags: ['admin', 'loading', 'stale'], summary: 'Reads (GET pattern) or changes (SET name value) Raft parameters.', handler: config },
     { ...raft, name: 'raft.transfer-leader', arity: -1, flags: ['admin'], summary: 'Hands leadership to the given node, or to the most up-to-date one.', handler: transfer },
+    { ...raft, name: 'raft.debug', arity: -2, flags: ['admin', 'stale'], summary: 'Debugging aids: COMPACT forces a snapshot and log trim now.', handler: debug },
     { ...raft, name: 'raft', arity: -2, flags: ['write'], summary: 'Replicates a command through the Raft log (explicit mode).', handler: explicit },
     ...PEER_COMMANDS.map(peer),
   ];

@@ -6,7 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import {
   EntryType, RaftNode, decodeConfChange, index as idx, nodeId,
-  type Entry, type Index, type Message, type NodeId, type Ready, type Role, type Term,
+  type Entry, type Index, type InstallSnapshot, type Message, type NodeId, type Ready, type Role, type Term,
 } from '@redisraft-wasm/raft';
 import { array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import type { Store } from '@redisraft-wasm/store';
@@ -17,6 +17,13 @@ import { decodePeerMessage, encodePeerMessage } from './peer-codec.js';
 import { PeerLink, parseAddr } from './peer-link.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
+import { installFile, loadSnapshot, readSnapshotInfo, verifySnapshot, writeSnapshot } from '../persistence/rdb-snapshot.js';
+import { SnapshotReceiver, SnapshotSender, snapshotStreamKey } from './snapshot-transfer.js';
+import type { SnapshotChunk } from './peer-codec.js';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+import { join } from 'node:path';
 
 export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 
@@ -59,6 +66,11 @@ export class RaftHost {
   /** The node's files; null with `persistence no` or before the node exists. */
   private storage: NodeStorage | null = null;
   private readonly paths: StoragePaths;
+  /** The snapshot being written, if any. */
+  private snapshotting: Promise<Reply> | null = null;
+  snapshotsTaken = 0;
+  private readonly senders = new Map<NodeId, SnapshotSender>();
+  private receiver: SnapshotReceiver | null = null;
 
   constructor(
     private readonly config: NodeConfig,
@@ -151,7 +163,12 @@ export class RaftHost {
   recoverFromDisk(): boolean {
     if (!this.persistent || !storageExists(this.paths)) return false;
     const started = Date.now();
-    const r = recover(this.paths, this.config.size('raft-log-max-cache-size'));
+    const r = recover(this.paths, this.config.size('raft-log-max-cache-size'), {
+      path: this.snapshotPath(),
+      readInfo: readSnapshotInfo,
+      load: (p) => loadSnapshot(p, this.store),
+    });
+    this.applied = r.state.snapshot?.index ?? idx(0);
     for (const w of r.warnings) this.log.warn(w);
     const node = new RaftNode(this.nodeOptions(nodeId(r.meta.nodeId)), r.state);
     this.storage = new NodeStorage(
@@ -161,7 +178,8 @@ export class RaftHost {
     this.state = 'up';
     this.log.info(
       `recovered node ${r.meta.nodeId} of cluster ${r.meta.dbid || '(join not acknowledged)'} from ${this.paths.log}: ` +
-      `${r.scan.count} entries (${r.scan.firstIndex}-${r.scan.lastIndex}), term ${r.meta.term}, commit ${r.state.hardState.commit}, in ${Date.now() - started} ms`,
+      `${r.state.snapshot ? `snapshot at index ${r.state.snapshot.index} (${this.store.dbsize()} keys), ` : ''}` +
+      `${r.scan.count} log entries (${r.scan.firstIndex}-${r.scan.lastIndex}), term ${r.meta.term}, commit ${r.state.hardState.commit}, in ${Date.now() - started} ms`,
     );
     this.start(node);
     return true;
@@ -173,6 +191,56 @@ export class RaftHost {
     this.schedule();
   }
 
+  snapshotPath(): string {
+    return join(this.paths.dir, this.config.text('dbfilename'));
+  }
+
+  get snapshotInProgress(): boolean {
+    return this.snapshotting !== null;
+  }
+
+  /**
+   * Writes a snapshot of everything applied (without stopping: the store
+   * hands out a copy-on-write view read in slices), then trims the log.
+   * RAFT.DEBUG COMPACT, and the log passing raft-log-max-file-size.
+   */
+  takeSnapshot(): Promise<Reply> {
+    if (this.snapshotting) return this.snapshotting;
+    const node = this.node;
+    if (!node || !this.storage) return Promise.resolve(error('ERR this node keeps no files (persistence no): nothing to snapshot'));
+    const at = this.applied;
+    if (at <= node.log.snapshotIndex) return Promise.resolve({ kind: 'status', value: 'OK' } as Reply);
+    const meta = node.snapshotMetaAt(at);
+    const view = this.store.beginSnapshot();
+    const started = Date.now();
+    const path = this.snapshotPath();
+    this.snapshotting = writeSnapshot(path, view, { dbid: this.dbid, ...meta }, { sync: this.config.bool('raft-log-fsync'), redisVersion: REDIS_COMPAT_VERSION }).then(
+      (bytes) => {
+        // A snapshot installed from the leader meanwhile, or a new node: this one is moot.
+        if (this.node === node && node.log.snapshotIndex < at) {
+          node.compact(at);
+          this.storage?.compactTo(at, meta.term);
+          this.snapshotsTaken++;
+          this.log.info(`snapshot at index ${at} written to ${path} (${bytes} bytes, ${view.keys} keys) in ${Date.now() - started} ms; log trimmed`);
+        }
+        this.snapshotting = null;
+        return { kind: 'status', value: 'OK' } as Reply;
+      },
+      (err: Error) => {
+        this.snapshotting = null;
+        this.log.error(`snapshot to ${path} failed: ${err.message}`);
+        return error(`ERR snapshot failed: ${err.message}`);
+      },
+    );
+    return this.snapshotting;
+  }
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting || !this.storage) return;
+    const limit = this.config.size('raft-log-max-file-size');
+    if (limit > 0 && this.storage.logBytes() > limit && this.applied > (this.node?.log.snapshotIndex ?? 0)) void this.takeSnapshot();
+  }
+
   /** Cleanups of the layers around the host (the leader proxy). */
   readonly onStop: (() => void)[] = [];
 
@@ -182,6 +250,8 @@ export class RaftHost {
     this.timer = null;
     for (const l of this.links.values()) l.close();
     this.links.clear();
+    for (const snd of this.senders.values()) snd.cancel();
+    this.receiver?.discard();
     this.storage?.close();
   }
 
@@ -259,14 +329,20 @@ export class RaftHost {
   receive(argv: readonly Buffer[]): Reply | null {
     if (!this.node) return error('NOCLUSTER No Raft Cluster');
     let m: Message;
+    let chunk: SnapshotChunk | undefined;
     try {
       const decoded = decodePeerMessage(argv);
       m = decoded.msg;
+      chunk = decoded.chunk;
       if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
     } catch (e) {
       return error(`ERR ${(e as Error).message}`);
     }
     if (m.to !== this.node.id) return error(`ERR message for node ${m.to} reached node ${this.node.id}`);
+    if (m.type === 'snapshot') {
+      this.receiveSnapshotChunk(m, chunk!);
+      return null;
+    }
     this.node.step(m);
     this.schedule();
     return null;
@@ -336,6 +412,7 @@ export class RaftHost {
         node.persisted(rd.persistSeq);
       }
       this.apply(rd.committed);
+      if (rd.committed.length) this.maybeSnapshot();
       this.queueReads(rd);
       this.noteRole(rd);
     }
@@ -344,7 +421,81 @@ export class RaftHost {
 
   private send(messages: readonly Message[]): void {
     const me = this.advertisedAddr();
-    for (const m of messages) this.link(m.to)?.send(encodePeerMessage(m, me));
+    for (const m of messages) {
+      if (m.type === 'snapshot') this.sendSnapshot(m, me);
+      else this.link(m.to)?.send(encodePeerMessage(m, me));
+    }
+  }
+
+  /** Streams our snapshot file to a follower the log can no longer catch up. */
+  private sendSnapshot(m: InstallSnapshot, me: string): void {
+    const node = this.node!;
+    if (this.senders.has(m.to)) return;
+    const link = this.link(m.to);
+    const path = this.snapshotPath();
+    let problem = '';
+    if (!link) problem = 'no address for it';
+    else if (!this.storage || !existsSync(path)) problem = `no snapshot file at ${path}`;
+    else if (readSnapshotInfo(path).index !== m.snapshot.index) problem = `the snapshot file at ${path} is not the one at index ${m.snapshot.index}`;
+    if (problem) {
+      this.log.warn(`cannot send a snapshot to node ${m.to}: ${problem}`);
+      node.reportSnapshot(m.to, false);
+      return;
+    }
+    this.log.info(`sending the snapshot at index ${m.snapshot.index} to node ${m.to}`);
+    this.senders.set(m.to, new SnapshotSender(m.to, link!, path, m, me, (ok) => {
+      this.senders.delete(m.to);
+      if (!ok && this.node === node) {
+        node.reportSnapshot(m.to, false);
+        this.schedule();
+      }
+    }));
+  }
+
+  private receiveSnapshotChunk(m: InstallSnapshot, chunk: SnapshotChunk): void {
+    const node = this.node!;
+    if (m.term < node.hardState().term) return;
+    const key = snapshotStreamKey(m);
+    if (chunk.offset === 0) {
+      this.receiver?.discard();
+      const path = this.storage ? `${this.snapshotPath()}.recv` : join(tmpdir(), `redisraft-wasm-${process.pid}-${node.id}.recv.rdb`);
+      this.receiver = new SnapshotReceiver(key, path);
+    }
+    const r = this.receiver;
+    if (!r || r.key !== key || !r.write(chunk) || !chunk.last) return;
+    this.receiver = null;
+    r.close(this.storage !== null && this.config.bool('raft-log-fsync'));
+    this.installSnapshot(node, m, r.path);
+  }
+
+  /** A complete snapshot from the leader: check it whole, load it, keep it, then let the core take it. */
+  private installSnapshot(node: RaftNode, m: InstallSnapshot, path: string): void {
+    if (this.node !== node) return rmSync(path, { force: true });
+    // Our own snapshot must not land over this one.
+    if (this.snapshotting) {
+      void this.snapshotting.then(() => this.installSnapshot(node, m, path));
+      return;
+    }
+    if (m.snapshot.index > node.hardState().commit) {
+      try {
+        verifySnapshot(path);
+      } catch (e) {
+        this.log.warn(`the snapshot from node ${m.from} is damaged, waiting for another: ${(e as Error).message}`);
+        rmSync(path, { force: true });
+        return;
+      }
+      const started = Date.now();
+      const info = loadSnapshot(path, this.store);
+      if (this.storage) installFile(path, this.snapshotPath(), this.config.bool('raft-log-fsync'));
+      else rmSync(path, { force: true });
+      if (!this.dbid) this.dbid = info.dbid;
+      this.applied = m.snapshot.index;
+      this.log.info(`installed the snapshot at index ${m.snapshot.index} from node ${m.from} (${this.store.dbsize()} keys) in ${Date.now() - started} ms`);
+    } else {
+      rmSync(path, { force: true });
+    }
+    node.step(m);
+    this.schedule();
   }
 
   private link(id: NodeId): PeerLink | null {

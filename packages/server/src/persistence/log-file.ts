@@ -164,6 +164,30 @@ export class LogFile {
     return k < this.offsets.length ? this.offsets[k]! : this.end;
   }
 
+  /**
+   * A new log holding this one's entries after `base` (a snapshot covers the
+   * rest), written beside it and renamed into place: the bytes are copied,
+   * not re-encoded. This LogFile keeps its descriptors until closed.
+   */
+  rewriteAfter(base: Index, baseTerm: Term, sync: boolean, keepSuffix = true): LogFile {
+    const k = keepSuffix ? Math.max(0, Math.min(base - this.header.base, this.offsets.length)) : this.offsets.length;
+    const from = k < this.offsets.length ? this.offsets[k]! : this.end;
+    const tail = Buffer.allocUnsafe(this.end - from);
+    let got = 0;
+    while (got < tail.length) got += readSync(this.logFd, tail, got, tail.length - got, from + got);
+    const head = encodeLogRecords([headerRecord({ base, baseTerm })]);
+    const shift = head.length - from;
+    const offsets = this.offsets.slice(k).map((o) => o + shift);
+    const idxBuf = Buffer.allocUnsafe(offsets.length * IDX_ENTRY_BYTES);
+    offsets.forEach((o, j) => idxBuf.writeBigUInt64LE(BigInt(o), j * IDX_ENTRY_BYTES));
+    writeWhole(`${this.idxPath}.tmp`, [idxBuf], sync);
+    writeWhole(`${this.logPath}.tmp`, [head, tail], sync);
+    renameSync(`${this.logPath}.tmp`, this.logPath);
+    renameSync(`${this.idxPath}.tmp`, this.idxPath);
+    if (sync) fsyncDir(this.logPath);
+    return new LogFile(this.logPath, this.idxPath, { base, baseTerm }, head.length + tail.length, offsets);
+  }
+
   /** True when something was written since the last fsync began. */
   get needsSync(): boolean {
     return this.dirty;

@@ -7,7 +7,7 @@
 // nothing the OS has).
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Entry, EntrySource, HardState, Index, Ready } from '@redisraft-wasm/raft';
+import type { Entry, EntrySource, HardState, Index, Ready, Term } from '@redisraft-wasm/raft';
 import { index as idx, term as trm } from '@redisraft-wasm/raft';
 import { LogFile, writeFreshLog, type LogHeader } from './log-file.js';
 import { META_FORMAT, writeMetaAsync, writeMetaSync, type NodeMeta } from './meta-file.js';
@@ -35,12 +35,14 @@ export class NodeStorage {
   private pendingMeta: NodeMeta | null = null;
   private flushing = false;
   private closed = false;
+  /** Log files replaced by a rewrite while an fsync ran on them. */
+  private retired: LogFile[] = [];
   /** Largest commit index seen; written with the next metadata replace so a restart can apply that far at once. */
   private commit = 0;
 
   constructor(
     readonly paths: StoragePaths,
-    private readonly log: LogFile,
+    private log: LogFile,
     private meta: NodeMeta,
     /** Read each time: raft-log-fsync can change at runtime. */
     private readonly fsyncOn: () => boolean,
@@ -88,11 +90,32 @@ export class NodeStorage {
   /** The persistence part of a Ready; onDurable(persistSeq) follows once it is on disk. */
   persist(rd: Ready): void {
     if (this.closed) return;
+    // A snapshot installed from the leader: the log now starts after it (then a conflicting suffix is cut).
+    if (rd.snapshot) this.compactTo(rd.snapshot.index, rd.snapshot.term);
     if (rd.truncateFrom !== null) this.log.truncateFrom(rd.truncateFrom);
     if (rd.entries.length) this.log.append(rd.entries);
     if (rd.hardState) this.pendingMeta = this.metaWith(rd.hardState);
     if (rd.persistSeq) this.pendingSeq = rd.persistSeq;
     this.kick();
+  }
+
+  /**
+   * A snapshot now covers entries through `base`: the log is rewritten to
+   * hold only what follows (or nothing, when the snapshot is ahead of it).
+   * Entries not yet fsynced are copied into the new file, which is fsynced
+   * whole; the old descriptors close once any fsync running on them ends.
+   */
+  compactTo(base: Index, baseTerm: Term): void {
+    if (this.closed || base <= this.log.base) return;
+    const old = this.log;
+    this.log = old.rewriteAfter(base, baseTerm, this.fsyncOn());
+    if (this.flushing) this.retired.push(old);
+    else old.close();
+  }
+
+  /** The base of the log file (the snapshot index it starts after). */
+  get base(): Index {
+    return this.log.base;
   }
 
   /** The cluster's dbid, once a join is acknowledged. */
@@ -126,6 +149,7 @@ export class NodeStorage {
     Promise.all(tasks).then(
       () => {
         this.flushing = false;
+        for (const f of this.retired.splice(0)) f.close();
         if (this.closed) return;
         if (meta) this.meta = meta;
         this.durableSeq = seq;

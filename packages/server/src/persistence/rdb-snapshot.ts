@@ -232,6 +232,14 @@ export function readSnapshotInfo(path: string): SnapshotInfo {
   return infoFrom(path, aux);
 }
 
+/** Reads a whole snapshot without keeping anything: its Raft metadata, key count and checksum verdict (throws). */
+export function verifySnapshot(path: string): SnapshotInfo & { keys: number } {
+  const aux = new Map<string, string>();
+  let keys = 0;
+  readRdb(path, { aux: (k, v) => { if (k !== 'rv') aux.set(k, v.toString()); }, key: () => { keys++; } });
+  return { ...infoFrom(path, aux), keys };
+}
+
 /** Replaces the store's contents by the snapshot's; checks the whole file's CRC64 on the way. */
 export function loadSnapshot(path: string, store: Store, chunkBytes = CHUNK_BYTES): SnapshotInfo {
   const aux = new Map<string, string>();
