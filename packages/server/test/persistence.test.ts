@@ -13,6 +13,19 @@ import { META_FORMAT, writeMetaSync } from '../src/persistence/meta-file.js';
 import { NodeStorage, storagePaths, type StoragePaths } from '../src/persistence/node-storage.js';
 import { RecoveryError, recover } from '../src/persistence/recovery.js';
 import { checkLog } from '../src/persistence/check-log.js';
+import { Store } from '@redisraft-wasm/store';
+import { loadSnapshot, readSnapshotInfo, writeSnapshot } from '../src/persistence/rdb-snapshot.js';
+import { nodeId } from '@redisraft-wasm/raft';
+
+/** A snapshot of a small store at `index`/`term`, beside the log. */
+async function writeSnap(p: StoragePaths, index: number, term: number, dbid = 'ab'.repeat(16)): Promise<string> {
+  const store = new Store();
+  store.execute([Buffer.from('SET'), Buffer.from('snapkey'), Buffer.from(`at-${index}`)], { nowMs: 1, seed: 1 });
+  const path = join(p.dir, 'dump.rdb');
+  await writeSnapshot(path, store.beginSnapshot(), { dbid, index: idx(index), term: trm(term), members: [{ id: nodeId(7), voter: true, addr: 'x:1' }] }, { sync: false, redisVersion: '7.0.15' });
+  return path;
+}
+const snapSource = (p: StoragePaths, into = new Store()) => ({ path: join(p.dir, 'dump.rdb'), readInfo: readSnapshotInfo, load: (f: string) => loadSnapshot(f, into) });
 
 const dirs: string[] = [];
 function fresh(): StoragePaths {
@@ -35,10 +48,10 @@ function writeNode(p: StoragePaths, n: number, commit = n): void {
 const digest = (p: StoragePaths) =>
   readdirSync(p.dir).sort().map((f) => `${f}:${createHash('sha256').update(readFileSync(join(p.dir, f))).digest('hex')}`).join('\n');
 
-function refused(p: StoragePaths, file: RegExp, message: RegExp): void {
+function refused(p: StoragePaths, file: RegExp, message: RegExp, snapshots?: Parameters<typeof recover>[2]): void {
   const before = digest(p);
   try {
-    recover(p, 1 << 20);
+    recover(p, 1 << 20, snapshots);
     assert.unreachable('recovery should refuse');
   } catch (e) {
     if (!(e instanceof RecoveryError)) throw e;
@@ -264,6 +277,64 @@ test('check-log describes an intact log, flags a torn tail, fixes only that, and
   assert.not.ok(c.ok);
   assert.match(c.lines.join('\n'), /DAMAGED: .*raft\.db at offset \d+/);
   assert.is(digest(p), before, '--fix-tail never touches mid-log damage');
+});
+
+test('snapshot + log: the log after the snapshot is kept, entries the snapshot covers are dropped', async () => {
+  const p = fresh();
+  writeNode(p, 30);
+  await writeSnap(p, 12, 1);
+  const store = new Store();
+  const r = recover(p, 1 << 20, snapSource(p, store));
+  assert.is(r.state.snapshot!.index, 12);
+  assert.equal(r.state.entries.map((e) => e.index), Array.from({ length: 18 }, (_, k) => 13 + k));
+  assert.match(r.warnings.join(), /dropped the entries through index 12/);
+  assert.is(store.execute([Buffer.from('GET'), Buffer.from('snapkey')], { nowMs: 2, seed: 0 }).kind, 'bulk');
+  r.log.close();
+  const again = recover(p, 1 << 20, snapSource(p));
+  assert.equal(again.warnings, [], 'the log was rewritten to start after the snapshot');
+  assert.is(again.scan.header!.base, 12);
+  again.log.close();
+});
+
+test('snapshot ahead of the whole log, or disagreeing with it at its index (an interrupted install): the log starts over', async () => {
+  let p = fresh();
+  writeNode(p, 10);
+  await writeSnap(p, 50, 4);
+  let r = recover(p, 1 << 20, snapSource(p));
+  assert.is(r.state.snapshot!.index, 50);
+  assert.is(r.state.entries.length, 0);
+  assert.is(r.log.lastIndex(), 50);
+  r.log.close();
+  p = fresh();
+  writeNode(p, 10);
+  await writeSnap(p, 8, 9);
+  r = recover(p, 1 << 20, snapSource(p));
+  assert.match(r.warnings.join(), /disagree with the snapshot at index 8/);
+  assert.is(r.log.lastIndex(), 8);
+  assert.is(r.state.entries.length, 0);
+  r.log.close();
+});
+
+test('snapshot damage is refused, files untouched: missing, older than the log, another cluster, bad CRC', async () => {
+  let p = fresh();
+  writeNode(p, 20);
+  await writeSnap(p, 10, 1);
+  recover(p, 1 << 20, snapSource(p)).log.close();
+  rmSync(join(p.dir, 'dump.rdb'));
+  refused(p, /dump\.rdb$/, /the snapshot is missing, and the log starts after index 10/, snapSource(p));
+  await writeSnap(p, 5, 1);
+  refused(p, /dump\.rdb$/, /covers up to index 5, but the log starts after index 10/, snapSource(p));
+  p = fresh();
+  writeNode(p, 20);
+  await writeSnap(p, 10, 1, 'cd'.repeat(16));
+  refused(p, /dump\.rdb$/, /belongs to cluster cdcd.*the metadata to abab/, snapSource(p));
+  p = fresh();
+  writeNode(p, 20);
+  const path = await writeSnap(p, 10, 1);
+  const b = readFileSync(path);
+  b[b.length - 3] ^= 1;
+  writeFileSync(path, b);
+  refused(p, /dump\.rdb$/, /the snapshot is damaged: the CRC64 checksum does not match/, snapSource(p));
 });
 
 test('LogFile.read refuses ranges outside the log', () => {

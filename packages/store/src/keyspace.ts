@@ -74,6 +74,7 @@ export function copyValue(v: Value): Value {
     case 'list': return { type: 'list', items: v.items.clone() };
     case 'hash': return { type: 'hash', fields: new Map(v.fields) };
     case 'set': return { type: 'set', members: new Set(v.members) };
+    case 'zset': return { type: 'zset', zset: v.zset.clone() };
   }
 }
 
@@ -246,5 +247,6 @@ export function valueBytes(v: Value): number {
       for (const [k, val] of v.fields) n += k.length + val.length + 32;
       return n;
     }
+    case 'zset': return v.zset.bytes;
   }
 }

@@ -10,9 +10,10 @@ import { keyCommands } from './t-keys.js';
 import { listCommands } from './t-list.js';
 import { hashCommands } from './t-hash.js';
 import { setCommands } from './t-set.js';
+import { zsetCommands } from './t-zset.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;

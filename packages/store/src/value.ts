@@ -1,4 +1,5 @@
 import type { Deque } from './deque.js';
+import type { ZSet } from './zskiplist.js';
 
 // The values a key can hold. More types join this union as they land.
 export interface StringValue {
@@ -23,5 +24,11 @@ export interface SetValue {
   readonly members: Set<string>;
 }
 
-export type Value = StringValue | ListValue | HashValue | SetValue;
+export interface ZSetValue {
+  readonly type: 'zset';
+  /** Skip list by (score, member) plus a member-to-score map; members as latin1 strings of their bytes. */
+  readonly zset: ZSet;
+}
+
+export type Value = StringValue | ListValue | HashValue | SetValue | ZSetValue;
 export type ValueType = Value['type'];

@@ -1,4 +1,6 @@
 // `redisraft-wasm check-log <file> [--fix-tail]`: verify a node's Raft log.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defineCommand } from 'citty';
 import { checkLog } from '@redisraft-wasm/server';
 
@@ -9,10 +11,14 @@ export const checkLogCommand = defineCommand({
   },
   args: {
     file: { type: 'positional', description: 'the log file (raft-log-filename in dir)', required: true },
+    snapshot: { type: 'string', description: 'also verify this snapshot (RDB) file, default: dump.rdb next to the log when present' },
     'fix-tail': { type: 'boolean', description: 'cut a torn final record (a crash mid-append); nothing else is ever changed', default: false },
   },
   run({ args }) {
-    const r = checkLog(String(args.file), { fixTail: Boolean(args['fix-tail']) });
+    const file = String(args.file);
+    const beside = join(dirname(file), 'dump.rdb');
+    const snapshot = typeof args.snapshot === 'string' ? args.snapshot : existsSync(beside) ? beside : undefined;
+    const r = checkLog(file, { fixTail: Boolean(args['fix-tail']), snapshot });
     process.stdout.write(`${r.lines.join('\n')}\n`);
     process.exitCode = r.ok ? 0 : 1;
   },

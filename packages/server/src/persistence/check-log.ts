@@ -5,6 +5,7 @@ import { closeSync, existsSync, ftruncateSync, openSync } from 'node:fs';
 import { IDX_ENTRY_BYTES } from './log-file.js';
 import { describeTerms, scanLog } from './log-scan.js';
 import { MetaError, readMeta } from './meta-file.js';
+import { SnapshotError, verifySnapshot } from './rdb-snapshot.js';
 
 export interface CheckResult {
   readonly lines: string[];
@@ -12,7 +13,7 @@ export interface CheckResult {
   readonly ok: boolean;
 }
 
-export function checkLog(logPath: string, opts: { fixTail?: boolean } = {}): CheckResult {
+export function checkLog(logPath: string, opts: { fixTail?: boolean; snapshot?: string } = {}): CheckResult {
   const idxPath = `${logPath}.idx`;
   const metaPath = `${logPath}.meta`;
   const lines: string[] = [];
@@ -41,6 +42,31 @@ export function checkLog(logPath: string, opts: { fixTail?: boolean } = {}): Che
         : `${-scan.idxExtra} offsets missing at the end (a crash; the next start adds them)`;
     lines.push(`index:    ${scan.idxFile}, ${idxNote}`);
   }
+  let snapIndex = -1;
+  if (opts.snapshot !== undefined) {
+    if (!existsSync(opts.snapshot)) {
+      lines.push(`snapshot: ${opts.snapshot} does not exist`);
+      if (scan.header && scan.header.base > 0) {
+        lines.push(`DAMAGED:  the log starts after index ${scan.header.base}, which only a snapshot covers`);
+        ok = false;
+      }
+    } else {
+      try {
+        const s = verifySnapshot(opts.snapshot);
+        snapIndex = s.index;
+        lines.push(`snapshot: ${opts.snapshot}, index ${s.index} term ${s.term}, ${s.keys} keys, cluster ${s.dbid}, CRC64 ok`);
+        if (scan.header && s.index < scan.header.base) {
+          lines.push(`DAMAGED:  the snapshot ends at index ${s.index} but the log starts after index ${scan.header.base}`);
+          ok = false;
+        }
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+        lines.push(`DAMAGED:  ${e.file} at offset ${e.offset}: ${e.problem}`);
+        ok = false;
+      }
+    }
+  }
+  if (snapIndex > 0 && scan.header && snapIndex > scan.header.base) lines.push(`          entries through ${snapIndex} are covered by the snapshot; the next start drops them`);
   if (scan.damage) {
     lines.push(`DAMAGED:  ${scan.damage.file} at offset ${scan.damage.offset}: ${scan.damage.problem}`);
     lines.push('          this node cannot start from these files: remove it from the cluster and add it again (RAFT.NODE REMOVE, then RAFT.CLUSTER JOIN)');
