@@ -312,6 +312,12 @@ export class RaftNode {
     if (this.role !== 'leader' && this.promotable()) this.startElection('real', false);
   }
 
+  /** Changes the log cache budget at runtime (raft-log-max-cache-size). */
+  setCacheBytes(maxCacheBytes: number): void {
+    this.opts = { ...this.opts, maxCacheBytes };
+    this.log.evict(maxCacheBytes, idx(Math.min(this.applied, this.persistedIndex)));
+  }
+
   /** Changes election and heartbeat timing at runtime (RAFT.CONFIG SET). */
   setTiming(electionTicks: number, heartbeatTicks: number): void {
     this.opts = withDefaults({ ...this.opts, electionTicks, heartbeatTicks });

@@ -40,7 +40,8 @@ function canonical(store: Store): string {
     if (v.type === 'string') body = v.data.toString('hex');
     else if (v.type === 'list') body = Array.from({ length: v.items.length }, (_, i) => v.items.at(i).toString('hex'));
     else if (v.type === 'set') body = [...v.members].sort();
-    else body = [...v.fields].map(([f, x]) => [f, x.toString('hex')]).sort();
+    else if (v.type === 'hash') body = [...v.fields].map(([f, x]) => [f, x.toString('hex')]).sort();
+    else body = [...v.zset].map((z) => [z.member, z.score]);
     out.push(JSON.stringify([r.key.toString('hex'), v.type, r.expireAt, r.version, body]));
   }
   return out.join('\n');
@@ -56,6 +57,8 @@ test('a snapshot reads back exactly: values, expiries, versions, clocks, Raft me
   a.execute(['RPUSH', 'big', ...Array.from({ length: 5000 }, (_, i) => `item-${i}`)].map((x) => Buffer.from(x)), { nowMs: T0 + 4000, seed: 1 });
   a.execute(['SET', 'bin', '\x00\xff\r\n'].map((x) => Buffer.from(x, 'latin1')), { nowMs: T0 + 4001, seed: 1 });
   a.execute(['SET', 'int', '-123456'].map((x) => Buffer.from(x)), { nowMs: T0 + 4002, seed: 1 });
+  a.execute(['ZADD', 'z', '1.5', 'a', '-inf', 'b', '3e10', 'c', '0', '\x00\xff'].map((x) => Buffer.from(x, 'latin1')), { nowMs: T0 + 4003, seed: 1 });
+  a.execute(['ZADD', 'bigz', ...Array.from({ length: 400 }, (_, i) => [String(i / 7), `m${i}`]).flat()].map((x) => Buffer.from(x)), { nowMs: T0 + 4004, seed: 1 });
   const path = join(dir(), 'dump.rdb');
   await save(a, path);
   const b = new Store();
@@ -130,6 +133,7 @@ test('stock redis-server loads the snapshot and sees the same data', async () =>
   }
   const a = new Store();
   run(a, 21, 0, 2000);
+  a.execute(['ZADD', 'zs', '1', 'one', '2.5', 'two', 'inf', 'top'].map((x) => Buffer.from(x)), { nowMs: Date.now(), seed: 0 });
   a.execute(['SET', 'far', 'future', 'PXAT', String(Date.now() + 3_600_000)].map((x) => Buffer.from(x)), { nowMs: Date.now(), seed: 0 });
   const d = dir();
   await save(a, join(d, 'dump.rdb'));
@@ -153,7 +157,8 @@ test('stock redis-server loads the snapshot and sees the same data', async () =>
       if (v.type === 'string') assert.ok((await r.getBuffer(k))!.equals(v.data));
       else if (v.type === 'list') assert.equal((await r.lrangeBuffer(k, 0, -1)).map((x) => x.toString('hex')), Array.from({ length: v.items.length }, (_, i) => v.items.at(i).toString('hex')));
       else if (v.type === 'set') assert.equal((await r.smembersBuffer(k)).map((x) => x.toString('latin1')).sort(), [...v.members].sort());
-      else assert.equal(Object.keys(await r.hgetallBuffer(k)).length, v.fields.size);
+      else if (v.type === 'hash') assert.equal(Object.keys(await r.hgetallBuffer(k)).length, v.fields.size);
+      else assert.equal((await r.call('ZRANGE', k, '0', '-1', 'WITHSCORES') as string[]).length, v.zset.size * 2);
     }
     const pttl = await r.pttl('far');
     assert.ok(pttl > 3_500_000 && pttl <= 3_600_000, `expiry survives (${pttl})`);

@@ -1,6 +1,7 @@
 export { Store, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord } from './store.js';
 export { Deque } from './deque.js';
-export type { Value, ValueType, StringValue, ListValue, HashValue, SetValue } from './value.js';
+export { ZSet } from './zskiplist.js';
+export type { Value, ValueType, StringValue, ListValue, HashValue, SetValue, ZSetValue } from './value.js';
 export { commandKeys, arityOk, type CommandSpec, type CommandFlag, type StoreCommand, type CommandContext } from './command-spec.js';
 export { globMatch } from './glob.js';
 export { parseInt64, parseSafeInt, parseFloatStrict } from './numbers.js';

@@ -81,6 +81,7 @@ export class RaftHost {
     this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
     config.onChange((name) => {
       if ((name === 'election-timeout' || name === 'request-timeout') && this.node) this.node.setTiming(...this.timing());
+      if (name === 'raft-log-max-cache-size' && this.node && this.persistent) this.node.setCacheBytes(this.config.size(name));
     });
   }
 

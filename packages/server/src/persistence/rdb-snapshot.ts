@@ -7,12 +7,12 @@
 import { closeSync, openSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { index as idx, term as trm, type Index, type MemberInfo, type Term } from '@redisraft-wasm/raft';
-import { Deque, type Store, type StoreSnapshot, type Value } from '@redisraft-wasm/store';
+import { Deque, ZSet, type Store, type StoreSnapshot, type Value } from '@redisraft-wasm/store';
 import { RdbItems, RdbToken, decodeRdb } from '@redisraft-wasm/wasm';
 import { fsyncDir } from './fs-util.js';
 
 export const RDB_VERSION = 10;
-const TYPE = { string: 0, list: 1, set: 2, hash: 4 } as const;
+const TYPE = { string: 0, list: 1, set: 2, hash: 4, zset: 5 } as const;
 const OP_AUX = 0xfa, OP_SELECTDB = 0xfe, OP_RESIZEDB = 0xfb, OP_EXPIRETIME_MS = 0xfc, OP_EOF = 0xff;
 /** Keys per slice: one slice is encoded and written per event-loop turn. */
 const SLICE_KEYS = 2000;
@@ -68,6 +68,15 @@ function encodeValue(items: RdbItems, key: Buffer, v: Value): void {
       items.byte(TYPE.hash).str(key).len(v.fields.size);
       for (const [f, val] of v.fields) items.str(f).str(val);
       return;
+    case 'zset':
+      // RDB_TYPE_ZSET_2: binary double scores.
+      items.byte(TYPE.zset).str(key).len(v.zset.size);
+      for (const node of v.zset) items.str(node.member).f64(node.score);
+      return;
+    default: {
+      const never: never = v;
+      throw new Error(`no RDB encoding for value type ${(never as Value).type}`);
+    }
   }
 }
 
@@ -120,6 +129,11 @@ export async function writeSnapshot(path: string, snap: StoreSnapshot, info: Sna
 }
 
 const CHUNK_BYTES = 16 * 1024 * 1024;
+const f64 = new DataView(new ArrayBuffer(8));
+function doubleOf(bits: bigint): number {
+  f64.setBigUint64(0, bits, true);
+  return f64.getFloat64(0, true);
+}
 
 interface Sink {
   aux(key: string, value: Buffer): void;
@@ -178,6 +192,14 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
               const m = new Map<string, Buffer>();
               for (let k = 0; k < n; k++) { const f = str(j++).toString('latin1'); m.set(f, str(j++)); }
               value = { type: 'hash', fields: m };
+            } else if (type === TYPE.zset) {
+              const z = new ZSet();
+              for (let k = 0; k < n; k++) {
+                const member = str(j++).toString('latin1');
+                const bits = t.num[j++]!;
+                z.insert(member, doubleOf(bits));
+              }
+              value = { type: 'zset', zset: z };
             } else {
               throw new SnapshotError(path, pos + t.off[i]!, `value type ${type} is not supported yet`);
             }
