@@ -49,6 +49,7 @@ function sameTtl(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
 /** Hash and set order is unspecified in Redis: these replies compare as multisets (HGETALL by pairs). */
 function sameUnordered(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   const cmd = argv[0]!.toString().toUpperCase();
+  if (['SCAN', 'HSCAN', 'SSCAN'].includes(cmd)) return sameScan(cmd === 'HSCAN', ours, theirs);
   if (!['HKEYS', 'HVALS', 'HGETALL', 'SMEMBERS', 'SINTER', 'SUNION', 'SDIFF'].includes(cmd)) return false;
   const items = (b: Buffer) => {
     const out: string[] = [];
@@ -65,6 +66,25 @@ function sameUnordered(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   };
   if (ours[0] !== 42 || theirs[0] !== 42) return false;
   return JSON.stringify(items(ours)) === JSON.stringify(items(theirs));
+}
+
+/** [cursor, [items]]: the cursor exactly, the items as a multiset (HSCAN by field/value pairs). */
+function sameScan(pairs: boolean, ours: Buffer, theirs: Buffer): boolean {
+  const parts = (b: Buffer) => {
+    if (!b.subarray(0, 4).equals(Buffer.from('*2\r\n'))) return null;
+    const cursorEnd = replyEnd(b, 4);
+    const items: string[] = [];
+    let off = b.indexOf('\r\n', cursorEnd) + 2;
+    while (off < b.length) {
+      const end = replyEnd(b, off);
+      items.push(b.toString('latin1', off, end));
+      off = end;
+    }
+    const grouped = pairs ? items.reduce<string[]>((acc, x, i) => (i % 2 ? (acc[acc.length - 1] += x, acc) : [...acc, x]), []) : items;
+    return b.toString('latin1', 4, cursorEnd) + JSON.stringify(grouped.sort());
+  };
+  const a = parts(ours), b = parts(theirs);
+  return a !== null && a === b;
 }
 
 test.run();

@@ -11,7 +11,12 @@ export interface KeyEntry {
   version: number;
   /** The snapshot epoch that has this entry's value already (copy-on-write bookkeeping). */
   snap?: number;
+  /** Insertion order in the keyspace: SCAN's cursor. */
+  seq?: number;
 }
+
+/** Keys per SCAN chunk: a cursor seeks to its chunk, then skips at most this many. */
+const SCAN_CHUNK = 1024;
 
 const ENTRY_OVERHEAD_BYTES = 64;
 
@@ -82,6 +87,14 @@ export class Keyspace {
   private map = new Map<string, KeyEntry>();
   private snapshot: KeyspaceSnapshot | null = null;
   private snapEpoch = 0;
+  /**
+   * SCAN's index: keys by insertion sequence, in chunks. A key keeps its
+   * sequence while it exists, so a cursor (the next sequence to look at)
+   * never skips a key that is present for the whole scan.
+   */
+  private chunks = new Map<number, Map<string, KeyEntry>>();
+  private chunkIds: number[] = [];
+  private insertSeq = 0;
   private expiring = 0;
   private bytes = 0;
   /** Global change counter: versions are unique and deterministic across nodes. */
@@ -134,9 +147,17 @@ export class Keyspace {
       return old;
     }
     // A key born after a snapshot started is not part of it.
-    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0 };
+    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0, seq: ++this.insertSeq };
     this.setExpireOn(entry, expireAt);
     this.map.set(k, entry);
+    const cid = Math.floor(entry.seq! / SCAN_CHUNK);
+    let chunk = this.chunks.get(cid);
+    if (!chunk) {
+      chunk = new Map();
+      this.chunks.set(cid, chunk);
+      this.chunkIds.push(cid);
+    }
+    chunk.set(k, entry);
     this.bytes += ENTRY_OVERHEAD_BYTES + key.length + valueBytes(value);
     return entry;
   }
@@ -169,6 +190,8 @@ export class Keyspace {
     // A running snapshot goes on reading the old map, which nothing changes any more.
     if (this.snapshot) this.map = new Map();
     else this.map.clear();
+    this.chunks = new Map();
+    this.chunkIds = [];
     this.expiring = 0;
     this.bytes = 0;
     this.clock++;
@@ -180,6 +203,25 @@ export class Keyspace {
       const e = pair[1];
       if (e.expireAt === 0 || e.expireAt > nowMs) yield pair;
     }
+  }
+
+  /**
+   * One SCAN step: looks at up to `count` keys from `cursor` (0 = the start)
+   * and returns the live ones and the cursor to continue from (0 = done).
+   */
+  scan(cursor: number, count: number, nowMs: number): { cursor: number; keys: [string, KeyEntry][] } {
+    const out: [string, KeyEntry][] = [];
+    let looked = 0;
+    for (let ci = lowerBound(this.chunkIds, Math.floor(cursor / SCAN_CHUNK)); ci < this.chunkIds.length; ci++) {
+      for (const pair of this.chunks.get(this.chunkIds[ci]!)!) {
+        const e = pair[1];
+        if (e.seq! < cursor) continue;
+        if (looked >= count) return { cursor: e.seq!, keys: out };
+        looked++;
+        if (e.expireAt === 0 || e.expireAt > nowMs) out.push(pair);
+      }
+    }
+    return { cursor: 0, keys: out };
   }
 
   /** Starts a point-in-time snapshot (one at a time). */
@@ -227,10 +269,27 @@ export class Keyspace {
   private removeEntry(k: string, e: KeyEntry): void {
     if (this.snapshot) this.snapshot.capture(k, e);
     this.map.delete(k);
+    const cid = Math.floor(e.seq! / SCAN_CHUNK);
+    const chunk = this.chunks.get(cid);
+    if (chunk && chunk.delete(k) && chunk.size === 0) {
+      this.chunks.delete(cid);
+      const at = lowerBound(this.chunkIds, cid);
+      if (this.chunkIds[at] === cid) this.chunkIds.splice(at, 1);
+    }
     if (e.expireAt !== 0) this.expiring--;
     this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + valueBytes(e.value);
     this.clock++;
   }
+}
+
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function valueBytes(v: Value): number {

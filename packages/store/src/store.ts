@@ -11,9 +11,10 @@ import { listCommands } from './t-list.js';
 import { hashCommands } from './t-hash.js';
 import { setCommands } from './t-set.js';
 import { zsetCommands } from './t-zset.js';
+import { scanCommands } from './t-scan.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
