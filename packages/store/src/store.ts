@@ -12,9 +12,10 @@ import { hashCommands } from './t-hash.js';
 import { setCommands } from './t-set.js';
 import { zsetCommands } from './t-zset.js';
 import { scanCommands } from './t-scan.js';
+import { bitmapCommands } from './t-bitmap.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
