@@ -31,8 +31,8 @@ function zsetFor(ctx: CommandContext, key: Buffer, write: boolean): ZEntry | und
 
 /** Records an in-place change: deletes the key once empty, else bumps its version and size. */
 function changed(ctx: CommandContext, key: Buffer, e: ZEntry, bytesBefore: number): void {
+  ctx.db.touched(e, bytesBefore); // settles the size accounting before a delete, too
   if (e.value.zset.size === 0) ctx.db.delete(key);
-  else ctx.db.touched(e, bytesBefore);
 }
 
 /** getLongFromObject: a 64-bit integer (as a JS number; beyond 2^53 only its magnitude matters here). */
@@ -62,14 +62,12 @@ function itemsReply(ctx: CommandContext, items: readonly Item[], withScores: boo
 }
 
 /** A new set holding `items`, in the encoding Redis would pick (zsetConvertToListpackIfNeeded). */
-function buildZSet(items: Iterable<Item>): ZSet {
+function buildZSet(items: readonly Item[]): ZSet {
   const z = new ZSet();
   let maxLen = 0;
-  for (const it of items) {
-    z.insert(it.member, it.score);
-    if (it.member.length > maxLen) maxLen = it.member.length;
-  }
-  z.listpack = z.size <= LISTPACK_MAX_ENTRIES && maxLen <= LISTPACK_MAX_VALUE;
+  for (const it of items) if (it.member.length > maxLen) maxLen = it.member.length;
+  z.listpack = items.length <= LISTPACK_MAX_ENTRIES && maxLen <= LISTPACK_MAX_VALUE;
+  for (const it of items) z.insert(it.member, it.score);
   return z;
 }
 
@@ -437,8 +435,7 @@ function zpopMinMax(max: boolean) {
     let count = -1;
     if (argv.length === 3) {
       const c = longArg(argv[2]!);
-      if (c === null) return ERR_NOT_INTEGER;
-      if (c < 0) return error('ERR value is out of range, must be positive');
+      if (c === null || c < 0) return error('ERR value is out of range, must be positive');
       count = c;
     }
     return zpop(ctx, [argv[1]!], max, count === -1 ? 1 : count, ctx.resp > 2 && count !== -1, false);

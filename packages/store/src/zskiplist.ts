@@ -145,6 +145,8 @@ export class ZSet {
   insert(member: string, score: number): void {
     if (this.dict.has(member)) throw new Error('zset insert of an existing member');
     if (this.listpack && (this.dict.size + 1 > LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE)) this.listpack = false;
+    // A listpack stores an integral score as an integer: -0 comes back as 0.
+    if (this.listpack && score === 0) score = 0;
     this.dict.set(member, score);
     this.bytes += member.length + NODE_OVERHEAD_BYTES;
     this.linkNew(member, score);
@@ -169,6 +171,7 @@ export class ZSet {
     if (cur === undefined) throw new Error('zset update of a missing member');
     const update = this.findUpdate(cur, member);
     const x = update[0]!.next[0]!;
+    if (this.listpack && score === 0) score = 0;
     this.dict.set(member, score);
     // Still between its neighbours: change it in place.
     const prev = x.backward, next = x.next[0];

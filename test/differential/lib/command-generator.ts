@@ -1,6 +1,7 @@
 // Seeded random commands for the differential test: a small key space so
 // keys collide, wrong types and bad arguments on purpose, boundary values.
 import { scanCommand } from './gen-scan.js';
+import { zsetCommand } from './gen-zset.js';
 import { bitmapCommand } from './gen-bitmap.js';
 
 export type Rng = () => number;
@@ -27,6 +28,7 @@ const IDX = ['0', '1', '-1', '2', '-3', '5', '100', '-100', 'x'];
 export function randomCommand(r: Rng): string[] {
   const k = () => pick(r, KEYS), v = () => pick(r, VALUES);
   if (r() < 0.04) return scanCommand(r, k);
+  if (r() < 0.25) return zsetCommand(r, k);
   if (r() < 0.08) return bitmapCommand(r, k, v);
   const n = Math.floor(r() * 72);
   if (n >= 60) return setCommand(r, n - 60, k);
