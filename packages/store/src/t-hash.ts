@@ -6,6 +6,7 @@ import type { KeyEntry } from './keyspace.js';
 import { valueBytes } from './keyspace.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_WRONGTYPE, isErr } from './args.js';
 import { inInt64, parseInt64 } from './numbers.js';
+import { distinctPositions, itemsAt, positionsWithRepeats } from './random-pick.js';
 import { addLongDouble, formatLongDouble17, parseLongDouble } from './long-double.js';
 
 type Fields = Map<string, Buffer>;
@@ -107,6 +108,31 @@ function cleanup(ctx: CommandContext, key: Buffer, e: HashEntry, reply: Reply): 
 
 const hash = { firstKey: 1, lastKey: 1, keyStep: 1, group: 'hash' } as const;
 const B = (k: string) => Buffer.from(k, 'latin1');
+const LONG_MAX = 2n ** 63n - 1n;
+
+function hrandfield(ctx: CommandContext, argv: readonly Buffer[]): Reply {
+  if (argv.length === 2) {
+    const e = hashFor(ctx, argv[1]!, false);
+    if (isErr(e)) return e;
+    if (!e) return NIL;
+    return bulk(B(itemsAt(e.value.fields.keys(), distinctPositions(e.value.fields.size, 1, ctx.random))[0]!));
+  }
+  const count = parseInt64(argv[2]!);
+  if (count === null) return ERR_NOT_INTEGER;
+  if (count < -LONG_MAX) return error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  if (argv.length > 4 || (argv.length === 4 && argv[3]!.toString('latin1').toLowerCase() !== 'withvalues')) return error(Errors.syntax);
+  const withValues = argv.length === 4;
+  const e = hashFor(ctx, argv[1]!, false);
+  if (isErr(e)) return e;
+  if (!e || count === 0n) return array([]);
+  const size = e.value.fields.size;
+  const n = Number(count < 0n ? (-count > 1_000_000n ? 1_000_000n : -count) : count > BigInt(size) ? BigInt(size) : count);
+  const positions = count < 0n ? positionsWithRepeats(size, n, ctx.random) : distinctPositions(size, n, ctx.random);
+  const picked = itemsAt(e.value.fields.entries(), positions);
+  if (!withValues) return array(picked.map(([k]) => bulk(B(k))));
+  if (ctx.resp === 3) return array(picked.map(([k, v]) => array([bulk(B(k)), bulk(v)])));
+  return array(picked.flatMap(([k, v]) => [bulk(B(k)), bulk(v)]));
+}
 
 export const hashCommands: readonly StoreCommand[] = [
   { ...hash, name: 'hset', arity: -4, flags: ['write', 'denyoom', 'fast'], summary: 'Creates or modifies the value of a field in a hash.', since: '2.0.0', handler: hset('hset', 'count') },
@@ -125,6 +151,7 @@ export const hashCommands: readonly StoreCommand[] = [
     handler: (ctx, argv) => read(ctx, argv, (m) => array([...m.values()].map((v) => bulk(v))), array([])) },
   { ...hash, name: 'hlen', arity: 2, flags: ['readonly', 'fast'], summary: 'Returns the number of fields in a hash.', since: '2.0.0',
     handler: (ctx, argv) => read(ctx, argv, (m) => int(m.size), ZERO) },
+  { ...hash, name: 'hrandfield', arity: -2, flags: ['readonly', 'random'], summary: 'Returns one or more random fields from a hash.', since: '6.2.0', handler: hrandfield },
   { ...hash, name: 'hexists', arity: 3, flags: ['readonly', 'fast'], summary: 'Determines whether a field exists in a hash.', since: '2.0.0',
     handler: (ctx, argv) => read(ctx, argv, (m) => (m.has(f(argv[2]!)) ? ONE : ZERO), ZERO) },
   { ...hash, name: 'hstrlen', arity: 3, flags: ['readonly', 'fast'], summary: 'Returns the length of the value of a field.', since: '3.2.0',

@@ -5,7 +5,7 @@ import type { KeyEntry } from './keyspace.js';
 import { Deque } from './deque.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, isErr, lower } from './args.js';
 import { valueBytes } from './keyspace.js';
-import { parseSafeInt } from './numbers.js';
+import { parseInt64, parseSafeInt } from './numbers.js';
 
 type ListEntry = KeyEntry & { value: { type: 'list'; items: Deque } };
 
@@ -184,6 +184,96 @@ function move(ctx: CommandContext, src: Buffer, dst: Buffer, from: 'left' | 'rig
   return bulk(v);
 }
 
+const LONG_MAX = 2n ** 63n - 1n;
+
+/** Redis's getRangeLongFromObjectOrReply with a message for both failures. */
+function rangeLong(b: Buffer, min: bigint, msg: string): number | ErrorReply {
+  const v = parseInt64(b);
+  if (v === null || v < min || v > LONG_MAX) return error(`ERR ${msg}`);
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+}
+
+function lpos(ctx: CommandContext, argv: readonly Buffer[]): Reply {
+  const ele = argv[2]!;
+  let rank = 1, count = -1, maxlen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = lower(argv[j]!);
+    const more = argv.length - 1 - j;
+    if (opt === 'rank' && more) {
+      const v = parseInt64(argv[++j]!);
+      if (v === null) return ERR_NOT_INTEGER;
+      if (v === 0n) return error('ERR RANK can\'t be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list');
+      rank = Number(v);
+    } else if (opt === 'count' && more) {
+      const v = rangeLong(argv[++j]!, 0n, 'COUNT can\'t be negative');
+      if (isErr(v)) return v;
+      count = v;
+    } else if (opt === 'maxlen' && more) {
+      const v = rangeLong(argv[++j]!, 0n, 'MAXLEN can\'t be negative');
+      if (isErr(v)) return v;
+      maxlen = v;
+    } else return ERR_SYNTAX;
+  }
+  const fromTail = rank < 0;
+  if (fromTail) rank = -rank;
+  const e = listFor(ctx, argv[1]!, false);
+  if (isErr(e)) return e;
+  if (!e) return count !== -1 ? array([]) : NIL;
+  const d = e.value.items;
+  const n = d.length;
+  const out: Reply[] = [];
+  let matches = 0;
+  for (let index = 0; index < n && (maxlen === 0 || index < maxlen); index++) {
+    const pos = fromTail ? n - 1 - index : index;
+    if (!d.at(pos).equals(ele)) continue;
+    matches++;
+    if (matches < rank) continue;
+    if (count === -1) return int(pos);
+    out.push(int(pos));
+    if (count && matches - rank + 1 >= count) break;
+  }
+  return count === -1 ? NIL : array(out);
+}
+
+/** LMPOP numkeys key... LEFT|RIGHT [COUNT n]: pops from the first non-empty list. */
+function lmpop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
+  const numkeys = rangeLong(argv[1]!, 1n, 'numkeys should be greater than 0');
+  if (isErr(numkeys)) return numkeys;
+  const whereIdx = 2 + numkeys;
+  if (whereIdx >= argv.length) return ERR_SYNTAX;
+  const where = side(argv[whereIdx]!);
+  if (!where) return ERR_SYNTAX;
+  let count = -1;
+  for (let j = whereIdx + 1; j < argv.length; j++) {
+    if (count === -1 && lower(argv[j]!) === 'count' && argv.length - 1 - j > 0) {
+      const c = rangeLong(argv[++j]!, 1n, 'count should be greater than 0');
+      if (isErr(c)) return c;
+      count = c;
+    } else return ERR_SYNTAX;
+  }
+  if (count === -1) count = 1;
+  for (const key of argv.slice(2, whereIdx)) {
+    const e = listFor(ctx, key, true);
+    if (isErr(e)) return e;
+    if (!e || e.value.items.length === 0) continue;
+    const items = change(ctx, key, e, (d) => {
+      const got: Reply[] = [];
+      for (let i = 0; i < count && d.length > 0; i++) got.push(bulk((where === 'left' ? d.popLeft() : d.popRight())!));
+      return got;
+    });
+    return array([bulk(key), array(items)]);
+  }
+  return NIL_ARRAY;
+}
+
+/** numkeys at argv[1], keys after it (LMPOP, and the blocking forms one step later). */
+export function numkeysAt(pos: number) {
+  return (argv: readonly Buffer[]): number[] => {
+    const n = parseSafeInt(argv[pos]!) ?? 0;
+    return Array.from({ length: Math.max(0, Math.min(n, argv.length - pos - 1)) }, (_, i) => pos + 1 + i);
+  };
+}
+
 const list = { firstKey: 1, lastKey: 1, keyStep: 1, group: 'list' } as const;
 
 export const listCommands: readonly StoreCommand[] = [
@@ -205,4 +295,6 @@ export const listCommands: readonly StoreCommand[] = [
     handler: (ctx, argv) => { const f = side(argv[3]!), t = side(argv[4]!); return f && t ? move(ctx, argv[1]!, argv[2]!, f, t) : ERR_SYNTAX; } },
   { ...list, name: 'rpoplpush', arity: 3, lastKey: 2, flags: ['write', 'denyoom'], summary: 'Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.', since: '1.2.0',
     handler: (ctx, argv) => move(ctx, argv[1]!, argv[2]!, 'right', 'left') },
+  { ...list, name: 'lpos', arity: -3, flags: ['readonly'], summary: 'Returns the index of matching elements in a list.', since: '6.0.6', handler: lpos },
+  { ...list, firstKey: 0, lastKey: 0, keyStep: 0, getKeys: numkeysAt(1), name: 'lmpop', arity: -4, flags: ['write', 'movablekeys'], summary: 'Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.', since: '7.0.0', handler: lmpop },
 ];

@@ -1,10 +1,11 @@
 // Set commands (Redis t_set.c). Members in a Set of latin1 strings (binary-safe).
-import { ZERO, ONE, int, bulk, array, set as setReply, error, type Reply, type ErrorReply } from '@redisraft-wasm/resp';
+import { NIL, ZERO, ONE, int, bulk, array, set as setReply, error, type Reply, type ErrorReply } from '@redisraft-wasm/resp';
 import type { CommandContext, StoreCommand } from './command-spec.js';
 import type { KeyEntry } from './keyspace.js';
 import { valueBytes } from './keyspace.js';
-import { ERR_WRONGTYPE, isErr } from './args.js';
-import { parseSafeInt } from './numbers.js';
+import { ERR_SYNTAX, ERR_WRONGTYPE, isErr } from './args.js';
+import { parseInt64, parseSafeInt } from './numbers.js';
+import { distinctPositions, itemsAt, positionsWithRepeats } from './random-pick.js';
 
 type Members = Set<string>;
 type SetEntry = KeyEntry & { value: { type: 'set'; members: Members } };
@@ -121,10 +122,52 @@ function sintercard(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   return int(limit > 0 ? Math.min(limit, size) : size);
 }
 
+const LONG_MAX = 2n ** 63n - 1n;
+
+function spop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
+  if (argv.length > 3) return ERR_SYNTAX;
+  let count = -1;
+  if (argv.length === 3) {
+    const v = parseInt64(argv[2]!);
+    if (v === null || v < 0n) return error('ERR value is out of range, must be positive');
+    count = v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  }
+  const e = setFor(ctx, argv[1]!, true);
+  if (isErr(e)) return e;
+  if (!e) return count === -1 ? NIL : setReply([]);
+  if (count === 0) return setReply([]);
+  const picked = itemsAt(e.value.members, distinctPositions(e.value.members.size, count === -1 ? 1 : count, ctx.random));
+  change(ctx, argv[1]!, e, (m) => { for (const x of picked) m.delete(x); });
+  return count === -1 ? bulk(B(picked[0]!)) : setReply(picked.map((x) => bulk(B(x))));
+}
+
+function srandmember(ctx: CommandContext, argv: readonly Buffer[]): Reply {
+  if (argv.length > 3) return ERR_SYNTAX;
+  let count: bigint | null = null;
+  if (argv.length === 3) {
+    count = parseInt64(argv[2]!);
+    if (count === null) return error('ERR value is not an integer or out of range');
+    if (count < -LONG_MAX) return error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  }
+  const e = setFor(ctx, argv[1]!, false);
+  if (isErr(e)) return e;
+  if (count === null) {
+    if (!e) return NIL;
+    return bulk(B(itemsAt(e.value.members, distinctPositions(e.value.members.size, 1, ctx.random))[0]!));
+  }
+  if (!e || count === 0n) return array([]);
+  const size = e.value.members.size;
+  const n = Number(count < 0n ? (-count > 1_000_000n ? 1_000_000n : -count) : count > BigInt(size) ? BigInt(size) : count);
+  const positions = count < 0n ? positionsWithRepeats(size, n, ctx.random) : distinctPositions(size, n, ctx.random);
+  return array(itemsAt(e.value.members, positions).map((x) => bulk(B(x))));
+}
+
 const one = { firstKey: 1, lastKey: 1, keyStep: 1, group: 'set' } as const;
 const all = { firstKey: 1, lastKey: -1, keyStep: 1, group: 'set' } as const;
 
 export const setCommands: readonly StoreCommand[] = [
+  { ...one, name: 'spop', arity: -2, flags: ['write', 'random', 'fast'], summary: 'Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.', since: '1.0.0', handler: spop },
+  { ...one, name: 'srandmember', arity: -2, flags: ['readonly', 'random'], summary: 'Get one or multiple random members from a set', since: '1.0.0', handler: srandmember },
   { ...one, name: 'sadd', arity: -3, flags: ['write', 'denyoom', 'fast'], summary: 'Adds one or more members to a set. Creates the key if it doesn\'t exist.', since: '1.0.0', handler: sadd },
   { ...one, name: 'srem', arity: -3, flags: ['write', 'fast'], summary: 'Removes one or more members from a set. Deletes the set if the last member was removed.', since: '1.0.0', handler: srem },
   { ...one, name: 'scard', arity: 2, flags: ['readonly', 'fast'], summary: 'Returns the number of members in a set.', since: '1.0.0',

@@ -1,0 +1,30 @@
+// Replies of commands that draw at random: equal to Redis's as multisets
+// when the draw takes every member, otherwise of the same shape.
+import { replyEnd } from '@redisraft-wasm/resp';
+
+function items(b: Buffer): string[] | null {
+  if (b[0] !== 42) return null;
+  const out: string[] = [];
+  let off = b.indexOf('\r\n') + 2;
+  while (off < b.length) {
+    const end = replyEnd(b, off);
+    out.push(b.toString('latin1', off, end));
+    off = end;
+  }
+  return out;
+}
+
+export function sameRandomReply(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
+  const cmd = argv[0]!.toString().toUpperCase();
+  if (!['SPOP', 'SRANDMEMBER', 'HRANDFIELD'].includes(cmd)) return false;
+  if (ours[0] === 45 || theirs[0] === 45 || ours[0] !== theirs[0]) return false;
+  const a = items(ours), b = items(theirs);
+  if (!a || !b) return (ours[0] === 36 && !ours.toString('latin1').startsWith('$-1')) === (theirs[0] === 36 && !theirs.toString('latin1').startsWith('$-1'));
+  if (a.length !== b.length) return false;
+  const count = Number(argv[2]?.toString() ?? '1');
+  const withValues = cmd === 'HRANDFIELD' && argv.length === 4;
+  // Negative counts repeat members, and a draw of fewer than all is any subset: only the length is comparable.
+  if (count < 0 || a.length / (withValues ? 2 : 1) >= count) return true;
+  const group = (xs: string[]) => (withValues ? xs.reduce<string[]>((acc, x, i) => (i % 2 ? (acc[acc.length - 1] += x, acc) : [...acc, x]), []) : xs).sort();
+  return JSON.stringify(group(a)) === JSON.stringify(group(b));
+}
