@@ -52,6 +52,8 @@ export interface ExecContext {
 
 export interface StoreOptions {
   databases?: number;
+  /** Commands built outside the store (DUMP/RESTORE need the RDB codec, which the store does not import). */
+  extraCommands?: readonly StoreCommand[];
 }
 
 export class Store {
@@ -60,9 +62,9 @@ export class Store {
   /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
   private clockMs = 0;
 
-  constructor(_opts: StoreOptions = {}) {
+  constructor(opts: StoreOptions = {}) {
     const map = new Map<string, StoreCommand>();
-    for (const family of FAMILIES) {
+    for (const family of [...FAMILIES, opts.extraCommands ?? []]) {
       for (const cmd of family) {
         if (map.has(cmd.name)) throw new Error(`command '${cmd.name}' is declared twice`);
         map.set(cmd.name, cmd);
