@@ -359,8 +359,8 @@ function zlexcount(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const z = e.value.zset;
   const first = z.firstInLexRange(r);
   if (!first) return ZERO;
-  if (z.listpack) {
-    // Redis counts forward from the first member while <= max.
+  if (!z.sameScores) {
+    // Over mixed scores: count forward from the first member while <= max, as Redis does in a listpack.
     let n = 0;
     for (let x: ZNode | null = first; x && lexLteMax(x.member, r); x = x.next[0]!) n++;
     return int(n);

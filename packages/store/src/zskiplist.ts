@@ -8,11 +8,17 @@
 // the same commands build the same structure on every node.
 //
 // Redis keeps small sets (<= 128 members of <= 64 bytes) as a flat listpack
-// and only bigger ones as a skip list. The two agree on everything except lex
-// ranges over members with different scores, where Redis's answer depends on
-// the encoding (a linear scan over the listpack, a descent over the skip
-// list). `listpack` tracks which one Redis would be using, and the lex range
-// lookups follow the matching algorithm.
+// and only bigger ones as a skip list. `listpack` tracks which one Redis would
+// be using, for the one visible difference: a listpack stores an integral
+// score as an integer, so -0 reads back as 0 there and as -0 in a skip list.
+//
+// Lex ranges are only meaningful when all scores are equal. Over mixed scores
+// Redis's answer comes from a linear scan of the listpack (small sets) or a
+// descent whose path depends on its random node levels (big ones). We give
+// the linear scan's answer whenever scores differ, whatever the size, so the
+// answer depends on the contents alone (never on levels, encoding or history:
+// every replica and every restored snapshot agrees), and descend in O(log n)
+// when all scores are equal, where both give the same answer.
 import { seededRandom } from './prng.js';
 
 const MAX_LEVEL = 32;
@@ -230,11 +236,16 @@ export class ZSet {
     return x !== this.header && gteMin(x.score, r) ? x : null;
   }
 
-  /** Where a lex range starts, as Redis finds it for the current encoding. */
+  /** Whether a lex predicate is monotonic over the list: all scores equal (the list is sorted by score first). */
+  get sameScores(): boolean {
+    const first = this.header.next[0];
+    return !first || first.score === this.tailNode!.score;
+  }
+
+  /** Where a lex range starts: the first member >= min, if it is also <= max (see the file comment). */
   firstInLexRange(r: LexRange): ZNode | null {
     if (!this.inLexRange(r)) return null;
-    if (this.listpack) {
-      // Linear scan: the first member >= min, if it is also <= max.
+    if (!this.sameScores) {
       for (let x = this.header.next[0]!; x; x = x.next[0]!) {
         if (lexGteMin(x.member, r)) return lexLteMax(x.member, r) ? x : null;
       }
@@ -248,10 +259,10 @@ export class ZSet {
     return n && lexLteMax(n.member, r) ? n : null;
   }
 
-  /** Where a lex range ends, as Redis finds it for the current encoding. */
+  /** Where a lex range ends: the last member <= max, if it is also >= min. */
   lastInLexRange(r: LexRange): ZNode | null {
     if (!this.inLexRange(r)) return null;
-    if (this.listpack) {
+    if (!this.sameScores) {
       for (let x = this.tailNode; x; x = x.backward) {
         if (lexLteMax(x.member, r)) return lexGteMin(x.member, r) ? x : null;
       }

@@ -70,7 +70,7 @@ test('skip list: score ranges and (equal-score) lex ranges find the same ends as
     assert.is(z.firstInRange(r)?.member, inside[0]?.member);
     assert.is(z.lastInRange(r)?.member, inside[inside.length - 1]?.member);
   }
-  // Lex ranges over equal scores: both encodings' lookups give the scan's answer.
+  // Lex ranges over equal scores: the descent gives the scan's answer, in both encodings.
   const flat = new ZSet();
   const names = model.map((e) => e.member).sort();
   for (const n of names) flat.insert(n, 0);
@@ -93,6 +93,35 @@ test('skip list: score ranges and (equal-score) lex ranges find the same ends as
       assert.is(set.firstInLexRange(r)?.member, inside[0]);
       assert.is(set.lastInLexRange(r)?.member, inside[inside.length - 1]);
     }
+  }
+});
+
+test('lex ranges over mixed scores: the listpack scan answer, whatever the size, levels or history', () => {
+  const rnd = seededRandom(11);
+  const entries = Array.from({ length: 300 }, (_, i) => ({ member: `k${(i * 37) % 300}`, score: Math.floor(rnd() * 5) }));
+  const a = new ZSet(), b = new ZSet(99);
+  for (const e of entries) a.insert(e.member, e.score);
+  // b: another insertion order, other level draws, some churn.
+  for (const e of [...entries].reverse()) b.insert(e.member, e.score + 1);
+  for (const e of entries) b.updateScore(e.member, e.score);
+  for (let i = 0; i < 50; i++) { b.delete(`k${i}`); }
+  for (let i = 0; i < 50; i++) b.insert(`k${i}`, a.score(`k${i}`)!);
+  const order = [...a].map((x) => x.member);
+  for (let t = 0; t < 400; t++) {
+    const bound = () => ({ value: `k${Math.floor(rnd() * 320)}`, ex: rnd() < 0.5, inf: 0 as const });
+    const r: LexRange = { min: bound(), max: bound() };
+    const ge = (m: string) => (r.min.ex ? m > r.min.value : m >= r.min.value);
+    const le = (m: string) => (r.max.ex ? m < r.max.value : m <= r.max.value);
+    const empty = r.min.value > r.max.value || (r.min.value === r.max.value && (r.min.ex || r.max.ex)) || !ge(order[order.length - 1]!) || !le(order[0]!);
+    const fi = order.findIndex(ge);
+    const first = empty || fi === -1 || !le(order[fi]!) ? undefined : order[fi];
+    let li = -1;
+    for (let i = order.length - 1; i >= 0; i--) if (le(order[i]!)) { li = i; break; }
+    const last = empty || li === -1 || !ge(order[li]!) ? undefined : order[li];
+    assert.is(a.firstInLexRange(r)?.member, first);
+    assert.is(b.firstInLexRange(r)?.member, first);
+    assert.is(a.lastInLexRange(r)?.member, last);
+    assert.is(b.lastInLexRange(r)?.member, last);
   }
 });
 
