@@ -13,9 +13,10 @@ import { setCommands } from './t-set.js';
 import { zsetCommands } from './t-zset.js';
 import { scanCommands } from './t-scan.js';
 import { bitmapCommands } from './t-bitmap.js';
+import { hllCommands } from './t-hll.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
