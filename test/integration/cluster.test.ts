@@ -275,6 +275,28 @@ test('with requirepass and a cluster password, nodes authenticate to each other 
   assert.is(await r.set('k', 'v'), 'OK');
 });
 
+test('active expiry: the leader deletes expired keys through the log, on every node, without any access', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const r = leader.client();
+  for (let i = 0; i < 50; i++) await r.set(`tmp${i}`, 'x', 'PX', 150);
+  await r.set('keep', 'y');
+  await waitFor('every node to drop the expired keys', async () => {
+    for (const n of nodes) {
+      const c = n.client();
+      await c.call('RAFT.CONFIG', 'SET', 'raftize-all-commands', 'no');
+      const size = await c.dbsize();
+      await c.call('RAFT.CONFIG', 'SET', 'raftize-all-commands', 'yes');
+      c.disconnect();
+      if (size !== 1) return false;
+    }
+    return true;
+  });
+  const stats = await nodes.find((n) => n !== leader)!.client().info('stats');
+  assert.match(stats, /expired_keys:50/);
+});
+
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {
   const n = await startNode(['persistence=no']);
   started.push(n);

@@ -1,4 +1,4 @@
-export { Store, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord } from './store.js';
+export { Store, EXPIRED_KEYS, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord } from './store.js';
 export { Deque } from './deque.js';
 export { ZSet } from './zskiplist.js';
 export type { Value, ValueType, StringValue, ListValue, HashValue, SetValue, ZSetValue } from './value.js';

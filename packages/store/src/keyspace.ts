@@ -95,6 +95,9 @@ export class Keyspace {
   private chunks = new Map<number, Map<string, KeyEntry>>();
   private chunkIds: number[] = [];
   private insertSeq = 0;
+  /** Where active expiry sampling goes on from. */
+  private expireCursor = 0;
+  private expiredCount = 0;
   private expiring = 0;
   private bytes = 0;
   /** Global change counter: versions are unique and deterministic across nodes. */
@@ -128,6 +131,7 @@ export class Keyspace {
     if (this.snapshot) this.snapshot.capture(k, e);
     if (e.expireAt !== 0 && e.expireAt <= nowMs) {
       this.removeEntry(k, e);
+      this.expiredCount++;
       return undefined;
     }
     return e;
@@ -247,17 +251,38 @@ export class Keyspace {
     this.clock = clock;
   }
 
-  /** Up to `limit` keys whose expiry has passed, for the leader to delete through the log. */
-  expired(nowMs: number, limit: number): Buffer[] {
+  /**
+   * Up to `limit` keys whose expiry has passed, looking at no more than
+   * `examine` keys from where the previous call stopped (active expiry
+   * samples a slice per round, as Redis does, instead of walking everything).
+   */
+  expired(nowMs: number, limit: number, examine = 256): Buffer[] {
     const out: Buffer[] = [];
     if (this.expiring === 0) return out;
-    for (const [k, e] of this.map) {
-      if (e.expireAt !== 0 && e.expireAt <= nowMs) {
-        out.push(Buffer.from(k, 'latin1'));
-        if (out.length >= limit) break;
+    let looked = 0;
+    let ci = lowerBound(this.chunkIds, Math.floor(this.expireCursor / SCAN_CHUNK));
+    outer: for (;; ci++) {
+      if (ci >= this.chunkIds.length) {
+        // Wrapped: start over from the first key next time.
+        this.expireCursor = 0;
+        break;
+      }
+      for (const [k, e] of this.chunks.get(this.chunkIds[ci]!)!) {
+        if (e.seq! < this.expireCursor) continue;
+        if (looked >= examine || out.length >= limit) {
+          this.expireCursor = e.seq!;
+          break outer;
+        }
+        looked++;
+        if (e.expireAt !== 0 && e.expireAt <= nowMs) out.push(Buffer.from(k, 'latin1'));
       }
     }
     return out;
+  }
+
+  /** Keys removed because their expiry had passed (INFO expired_keys). */
+  get expiredTotal(): number {
+    return this.expiredCount;
   }
 
   private setExpireOn(e: KeyEntry, expireAt: number): void {

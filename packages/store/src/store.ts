@@ -1,6 +1,6 @@
 // The data engine: applies commands to the keyspace. Pure and deterministic:
 // the clock and the random seed come from the caller (the log entry).
-import { error, Errors, type Reply } from '@redisraft-wasm/resp';
+import { error, Errors, int, type Reply } from '@redisraft-wasm/resp';
 import { arityOk, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
 import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
@@ -51,6 +51,9 @@ export interface ExecContext {
   readOnly?: boolean;
 }
 
+/** The internal command that carries the leader's active expiry through the log. */
+export const EXPIRED_KEYS = Buffer.from('\0expired-keys', 'latin1');
+
 export interface StoreOptions {
   databases?: number;
   /** Commands built outside the store (DUMP/RESTORE need the RDB codec, which the store does not import). */
@@ -78,6 +81,7 @@ export class Store {
 
   /** Runs one command; argv[0] is its name in any case. */
   execute(argv: readonly Buffer[], ctx: ExecContext): Reply {
+    if (argv[0]![0] === 0) return this.internal(argv, ctx);
     const name = argv[0]!.toString('latin1').toLowerCase();
     const cmd = this.commands.get(name);
     if (!cmd) return error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
@@ -148,6 +152,27 @@ export class Store {
         this.db.setKeyClock(keyClock);
       },
     };
+  }
+
+  /**
+   * Commands only the server itself puts into the log (names start with a
+   * NUL byte, which the command table never matches): EXPIRED_KEYS deletes
+   * the given keys that are due as of the entry's time, which is exactly
+   * what lazy expiry would decide on every node.
+   */
+  private internal(argv: readonly Buffer[], ctx: ExecContext): Reply {
+    if (ctx.readOnly) return error('ERR internal commands cannot run as reads');
+    if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
+    if (argv[0]!.equals(EXPIRED_KEYS)) {
+      const before = this.db.size;
+      for (const k of argv.slice(1)) this.db.getForWrite(k, this.clockMs);
+      return int(before - this.db.size);
+    }
+    return error('ERR unknown internal command');
+  }
+
+  expiredTotal(): number {
+    return this.db.expiredTotal;
   }
 
   /** Keys whose expiry has passed, for the leader to delete through the log. */

@@ -9,7 +9,7 @@ import {
   type Entry, type Index, type InstallSnapshot, type Message, type NodeId, type Ready, type Role, type Term,
 } from '@redisraft-wasm/raft';
 import { array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
-import type { Store } from '@redisraft-wasm/store';
+import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
@@ -30,6 +30,9 @@ export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 /** Milliseconds per core tick: timeouts in the config are converted to ticks of this size. */
 const TICK_MS = 10;
 const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; retry it';
+/** Active expiry runs every 100 ms and deletes at most this many keys per round. */
+const EXPIRY_EVERY_TICKS = 10;
+const EXPIRY_KEYS_PER_ROUND = 64;
 
 interface PendingWrite {
   readonly term: Term;
@@ -69,6 +72,9 @@ export class RaftHost {
   /** The snapshot being written, if any. */
   private snapshotting: Promise<Reply> | null = null;
   snapshotsTaken = 0;
+  private ticks = 0;
+  /** Index of the last active-expiry entry; none is proposed until it is applied. */
+  private expiryInFlight: Index = idx(0);
   private readonly senders = new Map<NodeId, SnapshotSender>();
   private receiver: SnapshotReceiver | null = null;
 
@@ -323,7 +329,24 @@ export class RaftHost {
 
   private tick(): void {
     this.node?.tick();
+    if (++this.ticks % EXPIRY_EVERY_TICKS === 0) this.expireActively();
     this.schedule();
+  }
+
+  /**
+   * Active expiry, decided by the leader: it samples keys past their expiry
+   * and appends their deletion to the log (an internal command that deletes
+   * what is due as of the entry's time), so followers never expire on their
+   * own and every node deletes the same keys at the same index.
+   */
+  private expireActively(): void {
+    const node = this.node;
+    if (!node?.isLeader || this.expiryInFlight > this.applied || this.store.expiresCount() === 0) return;
+    const keys = this.store.expiredKeys(Date.now(), EXPIRY_KEYS_PER_ROUND);
+    if (keys.length === 0) return;
+    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: 0, commands: [[EXPIRED_KEYS, ...keys]], watches: [] });
+    const r = node.propose(payload);
+    if (r.ok) this.expiryInFlight = r.index;
   }
 
   /** A message from a peer (RAFT.AE and friends). */

@@ -107,7 +107,7 @@ const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
   stats: (node) => [
     `total_connections_received:${node.stats.connectionsReceived}`, `total_commands_processed:${node.stats.commandsProcessed}`,
     'instantaneous_ops_per_sec:0', `total_net_input_bytes:${node.stats.netInputBytes}`, `total_net_output_bytes:${node.stats.netOutputBytes}`,
-    `rejected_connections:${node.stats.rejectedConnections}`, 'expired_keys:0', 'evicted_keys:0',
+    `rejected_connections:${node.stats.rejectedConnections}`, `expired_keys:${node.store.expiredTotal()}`, 'evicted_keys:0',
     `client_output_buffer_limit_disconnections:${node.stats.outputLimitDisconnections}`, `total_error_replies:0`,
     `protocol_errors:${node.stats.protocolErrors}`,
   ],
