@@ -14,9 +14,10 @@ import { zsetCommands } from './t-zset.js';
 import { scanCommands } from './t-scan.js';
 import { bitmapCommands } from './t-bitmap.js';
 import { hllCommands } from './t-hll.js';
+import { objectCommands } from './t-object.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, objectCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;

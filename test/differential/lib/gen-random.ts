@@ -6,7 +6,7 @@ type Rng = () => number;
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 export function randomFamilyCommand(r: Rng, k: () => string, v: () => string): string[] {
-  switch (Math.floor(r() * 9)) {
+  switch (Math.floor(r() * 10)) {
     case 0: {
       const argv = ['LPOS', k(), pick(r, ['x', 'hello', '1', '', v()])];
       for (const opt of ['RANK', 'COUNT', 'MAXLEN']) if (r() < 0.35) argv.push(opt, pick(r, ['0', '1', '2', '-1', '-2', '5', 'x']));
@@ -27,6 +27,7 @@ export function randomFamilyCommand(r: Rng, k: () => string, v: () => string): s
     case 5: return ['HRANDFIELD', k(), ...pick(r, [[], ['100'], ['0'], ['-3'], ['2'], ['100', 'WITHVALUES'], ['-2', 'withvalues'], ['1', 'BAD'], ['x'], ['1', 'WITHVALUES', 'x']])];
     case 6: return ['SADD', k(), 'm1', 'm2', pick(r, ['1', '2', 'x'])];
     case 7: return ['HSET', k(), 'f1', v(), 'f2', v()];
+    case 8: return ['COPY', k(), k(), ...pick(r, [[], [], ['REPLACE'], ['DB', '0'], ['DB', '0', 'REPLACE'], ['BOGUS'], ['DB', 'x'], ['DB']])];
     default: return ['LPUSH', k(), 'x', v(), 'x'];
   }
 }
