@@ -15,9 +15,10 @@ import { scanCommands } from './t-scan.js';
 import { bitmapCommands } from './t-bitmap.js';
 import { hllCommands } from './t-hll.js';
 import { objectCommands } from './t-object.js';
+import { sortCommands } from './t-sort.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, objectCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, objectCommands, sortCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;

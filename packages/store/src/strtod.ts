@@ -68,3 +68,24 @@ export function parseRangeScore(s: string): number | null {
   if (!p || Number.isNaN(p.value)) return null;
   return p.value;
 }
+
+/**
+ * SORT's reading of a weight: strtod over the C string (leading spaces
+ * skipped, stopping at a NUL, the empty string is 0), refused when text is
+ * left over, on ERANGE (overflow, or underflow below the normal range) and
+ * for NaN.
+ */
+export function parseSortScore(buf: Buffer): number | null {
+  let s = buf.toString('latin1');
+  const nul = s.indexOf('\0');
+  if (nul !== -1) s = s.slice(0, nul);
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  // Nothing converted: strtod points back at the start, which is the terminator only for "".
+  if (i === s.length) return s.length === 0 ? 0 : null;
+  const p = parseWhole(s.slice(i));
+  if (!p || Number.isNaN(p.value)) return null;
+  if (!p.infinite && !Number.isFinite(p.value)) return null;
+  if (p.nonZero && Math.abs(p.value) < 2.2250738585072014e-308) return null;
+  return p.value;
+}
