@@ -80,6 +80,7 @@ export function copyValue(v: Value): Value {
     case 'hash': return { type: 'hash', fields: new Map(v.fields) };
     case 'set': return { type: 'set', members: new Set(v.members) };
     case 'zset': return { type: 'zset', zset: v.zset.clone() };
+    case 'stream': return { type: 'stream', stream: v.stream.clone() };
   }
 }
 
@@ -332,5 +333,6 @@ export function valueBytes(v: Value): number {
       return n;
     }
     case 'zset': return v.zset.bytes;
+    case 'stream': return v.stream.bytes;
   }
 }

@@ -16,9 +16,10 @@ import { bitmapCommands } from './t-bitmap.js';
 import { hllCommands } from './t-hll.js';
 import { objectCommands } from './t-object.js';
 import { sortCommands } from './t-sort.js';
+import { streamCommands } from './t-stream.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, objectCommands, sortCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;

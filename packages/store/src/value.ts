@@ -1,5 +1,6 @@
 import type { Deque } from './deque.js';
 import type { ZSet } from './zskiplist.js';
+import type { Stream } from './stream.js';
 
 // The values a key can hold. More types join this union as they land.
 export interface StringValue {
@@ -30,5 +31,11 @@ export interface ZSetValue {
   readonly zset: ZSet;
 }
 
-export type Value = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+export interface StreamValue {
+  readonly type: 'stream';
+  /** Entries in nodes by id, plus consumer groups (stream.ts). */
+  readonly stream: Stream;
+}
+
+export type Value = StringValue | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 export type ValueType = Value['type'];
