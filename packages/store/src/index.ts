@@ -6,3 +6,4 @@ export { commandKeys, arityOk, type CommandSpec, type CommandFlag, type StoreCom
 export { globMatch } from './glob.js';
 export { parseInt64, parseSafeInt, parseFloatStrict } from './numbers.js';
 export { seededRandom } from './prng.js';
+export { blockedOn, parseBlockTimeout, type BlockSpec } from './t-blocking.js';

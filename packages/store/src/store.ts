@@ -16,10 +16,11 @@ import { bitmapCommands } from './t-bitmap.js';
 import { hllCommands } from './t-hll.js';
 import { objectCommands } from './t-object.js';
 import { sortCommands } from './t-sort.js';
+import { blockingCommands } from './t-blocking.js';
 import { streamCommands } from './t-stream.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
@@ -172,6 +173,11 @@ export class Store {
       return int(before - this.db.size);
     }
     return error('ERR unknown internal command');
+  }
+
+  /** Whether a client blocked on `key` waiting for a `kind` could be served now (empty collections do not exist). */
+  hasDataFor(key: Buffer, kind: 'list' | 'zset'): boolean {
+    return this.db.get(key, this.clockMs)?.value.type === kind;
   }
 
   expiredTotal(): number {

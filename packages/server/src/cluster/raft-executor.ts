@@ -3,7 +3,7 @@
 // writes through the log, reads through ReadIndex (or locally with
 // quorum-reads no), and locally for bare commands in explicit mode.
 import { array, error, Errors, NIL_ARRAY, type Reply } from '@redisraft-wasm/resp';
-import { commandKeys, type CommandSpec, type Store } from '@redisraft-wasm/store';
+import { blockedOn, commandKeys, parseBlockTimeout, type BlockSpec, type CommandSpec, type Store } from '@redisraft-wasm/store';
 import { randomInt } from 'node:crypto';
 import type { NodeConfig } from '../config/index.js';
 import type { Executor } from '../executor.js';
@@ -35,12 +35,39 @@ export class RaftExecutor implements Executor {
   replicated(session: ClientSession, argv: Buffer[], spec: CommandSpec): Reply | Promise<Reply> {
     if (!this.host.isLeader) {
       const leader = this.host.leaderAddr();
-      if (leader && this.config.bool('follower-proxy')) return this.proxy.forward(leader, session.proto, argv);
+      // A blocking command would stall the proxy's shared connection: those are redirected instead.
+      if (leader && this.config.bool('follower-proxy') && !blockedOn.has(spec.name)) return this.proxy.forward(leader, session.proto, argv);
       return this.redirect(argv, spec);
     }
-    if (spec.flags.includes('write')) return this.host.propose([argv], (r) => r![0]!);
+    if (spec.flags.includes('write')) {
+      const block = blockedOn.get(spec.name);
+      return block ? this.blocking(session, argv, spec, block) : this.host.propose([argv], (r) => r![0]!);
+    }
     if (this.config.bool('quorum-reads')) return this.host.read(() => this.readNow(session, argv));
     return this.host.readLocal(() => this.readNow(session, argv));
+  }
+
+  /**
+   * BLPOP and friends: each attempt goes through the log (the store pops, or
+   * answers as a timeout would); between attempts the leader holds the
+   * client until a key has data, the timeout passes, or leadership moves.
+   */
+  private async blocking(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: BlockSpec): Promise<Reply> {
+    const timeout = parseBlockTimeout(block.timeoutArg(argv), Date.now());
+    const deadline = typeof timeout !== 'number' || timeout === 0 ? Infinity : Date.now() + timeout;
+    for (;;) {
+      const reply = await this.host.propose([argv], (r) => r![0]!);
+      if (typeof timeout !== 'number' || (reply.kind !== 'nil' && reply.kind !== 'nilArray')) return reply;
+      if (Date.now() >= deadline) return block.timeoutReply;
+      const outcome = await this.host.waitForData(block.keys(argv), block.kind, deadline, session.socket);
+      if (outcome === 'timeout' || outcome === 'gone') return block.timeoutReply;
+      if (outcome === 'lost') {
+        // Point the client at the new leader once there is one (an election takes about one timeout).
+        const until = Date.now() + 2 * this.host.electionTimeoutMs();
+        while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        return this.redirect(argv, spec);
+      }
+    }
   }
 
   transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply> {

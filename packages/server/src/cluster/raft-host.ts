@@ -41,6 +41,15 @@ interface PendingWrite {
   readonly shape: (replies: Reply[] | null) => Reply;
 }
 
+/** A client blocked on keys (BLPOP and friends), held on the leader until a key has data. */
+interface BlockedClient {
+  readonly keys: readonly Buffer[];
+  readonly kind: 'list' | 'zset';
+  readonly done: (outcome: BlockOutcome) => void;
+}
+
+export type BlockOutcome = 'ready' | 'timeout' | 'lost' | 'gone';
+
 interface PendingRead {
   readonly run: () => Reply;
   readonly resolve: (r: Reply) => void;
@@ -59,6 +68,7 @@ export class RaftHost {
   private readonly writes = new Map<number, PendingWrite>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly readsToServe: PendingRead[] = [];
+  private blocked: BlockedClient[] = [];
   private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
   private nextReadId = 1;
   private applied: Index = idx(0);
@@ -397,6 +407,42 @@ export class RaftHost {
     return new Promise((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
   }
 
+  /**
+   * Holds a blocked client until one of `keys` holds a `kind` ('ready': the
+   * command is proposed again), the deadline passes, this node stops leading
+   * ('lost') or the client goes away ('gone'). Checked at once, so data
+   * applied since the attempt is not missed.
+   */
+  waitForData(keys: readonly Buffer[], kind: 'list' | 'zset', deadlineMs: number, socket: { destroyed: boolean; once(ev: 'close', f: () => void): unknown; off(ev: 'close', f: () => void): unknown }): Promise<BlockOutcome> {
+    if (!this.isLeader) return Promise.resolve('lost');
+    if (socket.destroyed) return Promise.resolve('gone');
+    if (keys.some((k) => this.store.hasDataFor(k, kind))) return Promise.resolve('ready');
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const onClose = () => finish('gone');
+      const entry: BlockedClient = { keys, kind, done: (o) => finish(o) };
+      const finish = (o: BlockOutcome) => {
+        if (timer) clearTimeout(timer);
+        socket.off('close', onClose);
+        this.blocked = this.blocked.filter((b) => b !== entry);
+        resolve(o);
+      };
+      if (Number.isFinite(deadlineMs)) timer = setTimeout(() => finish('timeout'), Math.max(0, deadlineMs - Date.now()));
+      socket.once('close', onClose);
+      this.blocked.push(entry);
+    });
+  }
+
+  /** Wakes blocked clients whose keys now have data, oldest first; all of them when leadership is gone. */
+  private wakeBlocked(): void {
+    if (this.blocked.length === 0) return;
+    const leading = this.isLeader;
+    for (const b of [...this.blocked]) {
+      if (!leading) b.done('lost');
+      else if (b.keys.some((k) => this.store.hasDataFor(k, b.kind))) b.done('ready');
+    }
+  }
+
   /** Proposes a membership change; resolves once it is applied here. */
   changeMembers(change: Parameters<RaftNode['proposeConfChange']>[0], onApplied: () => Reply): Promise<Reply> {
     const r = this.node!.proposeConfChange(change);
@@ -437,6 +483,7 @@ export class RaftHost {
       }
       this.apply(rd.committed);
       if (rd.committed.length) this.maybeSnapshot();
+      if (rd.committed.length || rd.softState.role !== 'leader') this.wakeBlocked();
       this.queueReads(rd);
       this.noteRole(rd);
     }

@@ -1,0 +1,85 @@
+// Blocking commands: clients held on the leader until data arrives through
+// the log, the timeout passes, or leadership moves.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startInitializedNode, type NodeProcess } from './lib/node-process.js';
+import { findLeader, startCluster } from './lib/cluster.js';
+
+const test = suite<{ n: NodeProcess }>('blocking');
+test.before(async (ctx) => { ctx.n = await startInitializedNode(); });
+test.after(async (ctx) => { await ctx.n.stop(); });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('BLPOP waits for a push from another client and gets it', async ({ n }) => {
+  const a = n.client(), b = n.client();
+  const waiting = a.blpop('q1', 5);
+  await sleep(150);
+  assert.is(await b.rpush('q1', 'x'), 1);
+  assert.equal(await waiting, ['q1', 'x']);
+  assert.is(await b.exists('q1'), 0);
+});
+
+test('a timeout answers nil after about that long; data already there is served at once', async ({ n }) => {
+  const a = n.client();
+  const t0 = Date.now();
+  assert.is(await a.blpop('empty', 0.3), null);
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 280 && waited < 3000, `waited ${waited} ms`);
+  await a.rpush('full', 'v');
+  assert.equal(await a.brpop('nothing', 'full', 1), ['full', 'v']);
+});
+
+test('waiters are served oldest first, one element each', async ({ n }) => {
+  const a = n.client(), b = n.client(), c = n.client();
+  const first = a.blpop('fifo', 0);
+  await sleep(100);
+  const second = b.blpop('fifo', 0);
+  await sleep(100);
+  await c.rpush('fifo', '1', '2');
+  assert.equal(await first, ['fifo', '1']);
+  assert.equal(await second, ['fifo', '2']);
+});
+
+test('BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZMPOP wake on the right kind of value', async ({ n }) => {
+  const a = n.client(), b = n.client();
+  const moved = a.blmove('src', 'dst', 'LEFT', 'RIGHT', 5);
+  await sleep(100);
+  await b.rpush('src', 'm');
+  assert.is(await moved, 'm');
+  assert.equal(await b.lrange('dst', 0, -1), ['m']);
+  const zp = a.bzpopmin('zk', 5);
+  await sleep(100);
+  await b.zadd('zk', 2, 'two', 1, 'one');
+  assert.equal(await zp, ['zk', 'one', '1']);
+  assert.equal(await a.call('BZMPOP', '1', '1', 'zk', 'MAX'), ['zk', [['two', '2']]]);
+  const lm = a.call('BLMPOP', '5', '2', 'l1', 'l2', 'RIGHT', 'COUNT', '2');
+  await sleep(100);
+  await b.rpush('l2', 'a', 'b', 'c');
+  assert.equal(await lm, ['l2', ['c', 'b']]);
+  assert.is(await a.brpoplpush('nope', 'dst', 0.2), null);
+});
+
+test('inside MULTI a blocking command does not wait; argument errors are Redis\'s', async ({ n }) => {
+  const a = n.client();
+  const res = await a.multi().blpop('never', 0).exec();
+  assert.equal(res, [[null, null]]);
+  await a.call('BLPOP', 'k', 'x').then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /timeout is not a float or out of range/));
+  await a.call('BLPOP', 'k', '-1').then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /timeout is negative/));
+});
+
+test('a client blocked on the leader is redirected when leadership moves', async () => {
+  const nodes = await startCluster(3);
+  try {
+    const leader = await findLeader(nodes);
+    const c = leader.client();
+    const waiting = c.blpop('moving', 10).then(() => 'answered', (e: Error) => e.message);
+    await sleep(200);
+    assert.is(await leader.client().call('RAFT.TRANSFER-LEADER'), 'OK');
+    const got = await waiting;
+    assert.match(got, /^MOVED \d+ 127\.0\.0\.1:\d+/, got);
+  } finally {
+    await Promise.all(nodes.map((x) => x.stop('SIGKILL')));
+  }
+});
+
+test.run();
