@@ -8,6 +8,7 @@ import { Store } from '@redisraft-wasm/store';
 import { RawRedis } from './lib/redis-server.js';
 import { randomCommand, rng } from './lib/command-generator.js';
 import { sameRandomReply } from './lib/compare-random.js';
+import { sameStreamReply } from './lib/gen-stream.js';
 
 const SEEDS = Number(process.env.DIFF_SEEDS ?? 50);
 const COMMANDS = Number(process.env.DIFF_COMMANDS ?? 2000);
@@ -24,7 +25,7 @@ test(`${SEEDS} seeds x ${COMMANDS} commands: every reply equals redis-server's`,
       const theirs = await redis.send(commands);
       for (let i = 0; i < commands.length; i++) {
         const ours = encodeReply(store.execute(commands[i]!, { nowMs: Date.now(), seed }), 2);
-        if (!ours.equals(theirs[i]!) && !sameTtl(commands[i]!, ours, theirs[i]!) && !sameUnordered(commands[i]!, ours, theirs[i]!) && !sameRandomReply(commands[i]!, ours, theirs[i]!) && !sameShape(commands[i]!, ours, theirs[i]!)) {
+        if (!ours.equals(theirs[i]!) && !sameTtl(commands[i]!, ours, theirs[i]!) && !sameUnordered(commands[i]!, ours, theirs[i]!) && !sameRandomReply(commands[i]!, ours, theirs[i]!) && !sameShape(commands[i]!, ours, theirs[i]!) && !sameStreamReply(commands[i]!, ours, theirs[i]!)) {
           const shown = commands[i]!.map((a) => JSON.stringify(a.toString('latin1'))).join(' ');
           assert.unreachable(`seed ${seed}, command ${i + 1}: ${shown}\n  redis: ${JSON.stringify(theirs[i]!.toString('latin1'))}\n  ours:  ${JSON.stringify(ours.toString('latin1'))}`);
         }
