@@ -67,6 +67,23 @@ test('inside MULTI a blocking command does not wait; argument errors are Redis\'
   await a.call('BLPOP', 'k', '-1').then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /timeout is negative/));
 });
 
+test('XREAD BLOCK with $ waits for the next entry; XREADGROUP BLOCK with > too; a timeout answers nil', async ({ n }) => {
+  const a = n.client(), b = n.client();
+  await b.xadd('st', '1-1', 'f', 'old');
+  const waiting = a.xread('BLOCK', 5000, 'STREAMS', 'st', '$');
+  await new Promise((r) => setTimeout(r, 150));
+  await b.xadd('st', '2-1', 'f', 'new');
+  assert.equal(await waiting, [['st', [['2-1', ['f', 'new']]]]]);
+  await b.xgroup('CREATE', 'st', 'g', '$');
+  const grp = a.xreadgroup('GROUP', 'g', 'c1', 'BLOCK', 5000, 'STREAMS', 'st', '>');
+  await new Promise((r) => setTimeout(r, 150));
+  await b.xadd('st', '3-1', 'f', 'v3');
+  assert.equal(await grp, [['st', [['3-1', ['f', 'v3']]]]]);
+  const t0 = Date.now();
+  assert.is(await a.xread('BLOCK', 200, 'STREAMS', 'st', '$'), null);
+  assert.ok(Date.now() - t0 >= 180);
+});
+
 test('a client blocked on the leader is redirected when leadership moves', async () => {
   const nodes = await startCluster(3);
   try {

@@ -17,6 +17,7 @@ import { hllCommands } from './t-hll.js';
 import { objectCommands } from './t-object.js';
 import { sortCommands } from './t-sort.js';
 import { blockingCommands } from './t-blocking.js';
+import { formatId } from './stream.js';
 import { streamCommands } from './t-stream.js';
 
 /** Every command family, one import line each. */
@@ -178,6 +179,12 @@ export class Store {
   /** Whether a client blocked on `key` waiting for a `kind` could be served now (empty collections do not exist). */
   hasDataFor(key: Buffer, kind: 'list' | 'zset'): boolean {
     return this.db.get(key, this.clockMs)?.value.type === kind;
+  }
+
+  /** The last id of the stream at key ("ms-seq"), or null when it is not a stream: what XREAD's `$` stands for. */
+  streamLastId(key: Buffer): string | null {
+    const v = this.db.get(key, this.clockMs)?.value;
+    return v?.type === 'stream' ? formatId(v.stream.lastId) : null;
   }
 
   expiredTotal(): number {

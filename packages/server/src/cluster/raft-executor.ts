@@ -12,6 +12,45 @@ import { keySlot } from './key-slot.js';
 import { LeaderProxy } from './leader-proxy.js';
 import type { RaftHost } from './raft-host.js';
 
+interface StreamBlock {
+  readonly argv: Buffer[];
+  readonly keys: Buffer[];
+  readonly timeoutMs: number;
+}
+
+/**
+ * The BLOCK timeout and stream keys of an XREAD/XREADGROUP, with `$` ids
+ * replaced by the stream's current last id; null without a valid BLOCK
+ * (the store answers such a command, errors included, on its own).
+ */
+function streamBlock(argv: Buffer[], store: Store): StreamBlock | null {
+  let timeoutMs = -1;
+  let streamsAt = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.toString('latin1').toLowerCase();
+    if (a === 'block' && i + 1 < argv.length) {
+      const t = argv[++i]!.toString('latin1');
+      if (!/^\d+$/.test(t)) return null;
+      timeoutMs = Number(t);
+    } else if (a === 'count' && i + 1 < argv.length) i++;
+    else if (a === 'group' && i + 2 < argv.length) i += 2;
+    else if (a === 'noack') continue;
+    else if (a === 'streams') { streamsAt = i; break; }
+    else return null;
+  }
+  if (timeoutMs < 0 || streamsAt < 0) return null;
+  const rest = argv.length - streamsAt - 1;
+  if (rest === 0 || rest % 2 !== 0) return null;
+  const n = rest / 2;
+  const keys = argv.slice(streamsAt + 1, streamsAt + 1 + n);
+  const out = [...argv];
+  for (let j = 0; j < n; j++) {
+    const idAt = streamsAt + 1 + n + j;
+    if (argv[idAt]!.toString('latin1') === '$') out[idAt] = Buffer.from(store.streamLastId(keys[j]!) ?? '0-0');
+  }
+  return { argv: out, keys, timeoutMs };
+}
+
 export class RaftExecutor implements Executor {
   private readonly proxy = new LeaderProxy(() => this.host.peerPassword());
 
@@ -36,8 +75,13 @@ export class RaftExecutor implements Executor {
     if (!this.host.isLeader) {
       const leader = this.host.leaderAddr();
       // A blocking command would stall the proxy's shared connection: those are redirected instead.
-      if (leader && this.config.bool('follower-proxy') && !blockedOn.has(spec.name)) return this.proxy.forward(leader, session.proto, argv);
+      const blocks = blockedOn.has(spec.name) || ((spec.name === 'xread' || spec.name === 'xreadgroup') && streamBlock(argv, this.store) !== null);
+      if (leader && this.config.bool('follower-proxy') && !blocks) return this.proxy.forward(leader, session.proto, argv);
       return this.redirect(argv, spec);
+    }
+    if ((spec.name === 'xread' || spec.name === 'xreadgroup') && session.multi === null) {
+      const block = streamBlock(argv, this.store);
+      if (block) return this.blockingStreamRead(session, block.argv, spec, block);
     }
     if (spec.flags.includes('write')) {
       const block = blockedOn.get(spec.name);
@@ -59,10 +103,37 @@ export class RaftExecutor implements Executor {
       const reply = await this.host.propose([argv], (r) => r![0]!);
       if (typeof timeout !== 'number' || (reply.kind !== 'nil' && reply.kind !== 'nilArray')) return reply;
       if (Date.now() >= deadline) return block.timeoutReply;
-      const outcome = await this.host.waitForData(block.keys(argv), block.kind, deadline, session.socket);
+      const keys = block.keys(argv);
+      const outcome = await this.host.waitForData(() => keys.some((k) => this.store.hasDataFor(k, block.kind)), deadline, session.socket);
       if (outcome === 'timeout' || outcome === 'gone') return block.timeoutReply;
       if (outcome === 'lost') {
         // Point the client at the new leader once there is one (an election takes about one timeout).
+        const until = Date.now() + 2 * this.host.electionTimeoutMs();
+        while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        return this.redirect(argv, spec);
+      }
+    }
+  }
+
+  /**
+   * XREAD/XREADGROUP ... BLOCK ms: each attempt is a normal read (XREAD) or
+   * log entry (XREADGROUP); between attempts the client waits until one of
+   * its streams gets a new entry. `$` was pinned to each stream's last id
+   * before the first attempt, so an entry added while waiting is seen.
+   */
+  private async blockingStreamRead(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: StreamBlock): Promise<Reply> {
+    const deadline = block.timeoutMs === 0 ? Infinity : Date.now() + block.timeoutMs;
+    for (;;) {
+      const lastIds = block.keys.map((k) => this.store.streamLastId(k));
+      const reply = spec.flags.includes('write')
+        ? await this.host.propose([argv], (r) => r![0]!)
+        : await this.host.read(() => this.readNow(session, argv));
+      if (reply.kind !== 'nilArray') return reply;
+      if (Date.now() >= deadline) return reply;
+      const changed = () => block.keys.some((k, i) => this.store.streamLastId(k) !== lastIds[i]);
+      const outcome = await this.host.waitForData(changed, deadline, session.socket);
+      if (outcome === 'timeout' || outcome === 'gone') return reply;
+      if (outcome === 'lost') {
         const until = Date.now() + 2 * this.host.electionTimeoutMs();
         while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         return this.redirect(argv, spec);

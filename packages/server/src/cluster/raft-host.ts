@@ -43,8 +43,8 @@ interface PendingWrite {
 
 /** A client blocked on keys (BLPOP and friends), held on the leader until a key has data. */
 interface BlockedClient {
-  readonly keys: readonly Buffer[];
-  readonly kind: 'list' | 'zset';
+  /** True once the client's command can be served (a key it waits on has data). */
+  readonly ready: () => boolean;
   readonly done: (outcome: BlockOutcome) => void;
 }
 
@@ -408,19 +408,19 @@ export class RaftHost {
   }
 
   /**
-   * Holds a blocked client until one of `keys` holds a `kind` ('ready': the
-   * command is proposed again), the deadline passes, this node stops leading
+   * Holds a blocked client until `ready()` holds after an apply ('ready': the
+   * command is tried again), the deadline passes, this node stops leading
    * ('lost') or the client goes away ('gone'). Checked at once, so data
    * applied since the attempt is not missed.
    */
-  waitForData(keys: readonly Buffer[], kind: 'list' | 'zset', deadlineMs: number, socket: { destroyed: boolean; once(ev: 'close', f: () => void): unknown; off(ev: 'close', f: () => void): unknown }): Promise<BlockOutcome> {
+  waitForData(ready: () => boolean, deadlineMs: number, socket: { destroyed: boolean; once(ev: 'close', f: () => void): unknown; off(ev: 'close', f: () => void): unknown }): Promise<BlockOutcome> {
     if (!this.isLeader) return Promise.resolve('lost');
     if (socket.destroyed) return Promise.resolve('gone');
-    if (keys.some((k) => this.store.hasDataFor(k, kind))) return Promise.resolve('ready');
+    if (ready()) return Promise.resolve('ready');
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       const onClose = () => finish('gone');
-      const entry: BlockedClient = { keys, kind, done: (o) => finish(o) };
+      const entry: BlockedClient = { ready, done: (o) => finish(o) };
       const finish = (o: BlockOutcome) => {
         if (timer) clearTimeout(timer);
         socket.off('close', onClose);
@@ -439,7 +439,7 @@ export class RaftHost {
     const leading = this.isLeader;
     for (const b of [...this.blocked]) {
       if (!leading) b.done('lost');
-      else if (b.keys.some((k) => this.store.hasDataFor(k, b.kind))) b.done('ready');
+      else if (b.ready()) b.done('ready');
     }
   }
 
