@@ -18,12 +18,14 @@ test.after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: tru
 
 const INFO: SnapshotInfo = { dbid: 'f'.repeat(32), index: idx(1234), term: trm(7), members: [{ id: nodeId(1), voter: true, addr: '127.0.0.1:5001' }] };
 const T0 = 1_700_000_000_000;
+const STREAM_COMMANDS = /^x/i;
 
 function run(store: Store, seed: number, from: number, to: number): void {
   const r = rng(seed);
   for (let i = 0; i < to; i++) {
     const argv = randomCommand(r).map((a) => Buffer.from(a, 'latin1'));
-    if (i >= from) store.execute(argv, { nowMs: T0 + i, seed: i });
+    // Streams have no RDB encoding yet (the snapshot writer refuses them, see README): the other types only.
+    if (i >= from && !STREAM_COMMANDS.test(argv[0]!.toString())) store.execute(argv, { nowMs: T0 + i, seed: i });
   }
 }
 
