@@ -13,6 +13,8 @@ export interface KeyEntry {
   snap?: number;
   /** Insertion order in the keyspace: SCAN's cursor. */
   seq?: number;
+  /** Bytes this entry's value is charged in the keyspace's total. */
+  size?: number;
 }
 
 /** Keys per SCAN chunk: a cursor seeks to its chunk, then skips at most this many. */
@@ -144,15 +146,16 @@ export class Keyspace {
     const old = this.map.get(k);
     if (old) {
       if (this.snapshot) this.snapshot.capture(k, old);
-      this.bytes -= valueBytes(old.value);
       if (!keepTtl) this.setExpireOn(old, expireAt);
       old.value = value;
       old.version = ++this.clock;
-      this.bytes += valueBytes(value);
+      const size = valueBytes(value);
+      this.bytes += size - old.size!;
+      old.size = size;
       return old;
     }
     // A key born after a snapshot started is not part of it.
-    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0, seq: ++this.insertSeq };
+    const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0, seq: ++this.insertSeq, size: valueBytes(value) };
     this.setExpireOn(entry, expireAt);
     this.map.set(k, entry);
     const cid = Math.floor(entry.seq! / SCAN_CHUNK);
@@ -163,13 +166,15 @@ export class Keyspace {
       this.chunkIds.push(cid);
     }
     chunk.set(k, entry);
-    this.bytes += ENTRY_OVERHEAD_BYTES + key.length + valueBytes(value);
+    this.bytes += ENTRY_OVERHEAD_BYTES + key.length + entry.size!;
     return entry;
   }
 
-  /** Records an in-place change of an entry's value (size accounting and version). */
-  touched(entry: KeyEntry, bytesBefore: number): void {
-    this.bytes += valueBytes(entry.value) - bytesBefore;
+  /** Records an in-place change of an entry's value (size accounting and version). `_bytesBefore` is no longer needed: entries remember what they were charged. */
+  touched(entry: KeyEntry, _bytesBefore?: number): void {
+    const size = valueBytes(entry.value);
+    this.bytes += size - entry.size!;
+    entry.size = size;
     entry.version = ++this.clock;
   }
 
@@ -303,7 +308,8 @@ export class Keyspace {
       if (this.chunkIds[at] === cid) this.chunkIds.splice(at, 1);
     }
     if (e.expireAt !== 0) this.expiring--;
-    this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + valueBytes(e.value);
+    // What the entry was charged, not its current size: a collection emptied by the command that deletes it is 0 now.
+    this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + e.size!;
     this.clock++;
   }
 }
@@ -318,20 +324,17 @@ function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+const SET_MEMBER_BYTES = 48;
+const HASH_FIELD_BYTES = 96;
+
 export function valueBytes(v: Value): number {
   switch (v.type) {
     case 'string': return v.data.length;
     case 'list': return v.items.bytes + 16 * v.items.length;
-    case 'set': {
-      let n = 0;
-      for (const m of v.members) n += m.length + 16;
-      return n;
-    }
-    case 'hash': {
-      let n = 0;
-      for (const [k, val] of v.fields) n += k.length + val.length + 32;
-      return n;
-    }
+    // Sets and hashes are charged per element (an estimate): counting their bytes would make every
+    // SADD/HSET on a big collection O(n), since accounting runs around each change.
+    case 'set': return v.members.size * SET_MEMBER_BYTES;
+    case 'hash': return v.fields.size * HASH_FIELD_BYTES;
     case 'zset': return v.zset.bytes;
     case 'stream': return v.stream.bytes;
   }
