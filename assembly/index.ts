@@ -5,7 +5,7 @@ import { initCrc64 } from './crc64';
 
 export { crc32c } from './crc32c';
 export { crc64 } from './crc64';
-export { rdbEncode, rdbLastCrc, rdbDecode, rdbConsumed, rdbErrorCode, rdbErrorOffset, rdbFinished } from './rdb-codec';
+export { rdbEncode, rdbLastCrc, rdbDecode, rdbDecodeValue, rdbConsumed, rdbErrorCode, rdbErrorOffset, rdbFinished, rdbShort, rdbExtraUsed, rdbExtraWanted } from './rdb-codec';
 export { frameRecords, decodeRecords, lastDamageKind, lastDamageOffset, lastEndOffset } from './log-codec';
 
 initCrc32c();

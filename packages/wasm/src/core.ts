@@ -23,11 +23,15 @@ interface CoreExports {
   lastEndOffset(): number;
   rdbEncode(items: number, len: number, out: number, crc: bigint): number;
   rdbLastCrc(): bigint;
-  rdbDecode(input: number, len: number, out: number, maxTokens: number, start: number, crc: bigint): number;
+  rdbDecode(input: number, len: number, out: number, maxTokens: number, start: number, crc: bigint, extra: number, extraSize: number): number;
+  rdbDecodeValue(input: number, len: number, out: number, maxTokens: number, extra: number, extraSize: number): number;
   rdbConsumed(): number;
   rdbErrorCode(): number;
   rdbErrorOffset(): number;
   rdbFinished(): number;
+  rdbShort(): number;
+  rdbExtraUsed(): number;
+  rdbExtraWanted(): number;
 }
 
 function locateWasm(): string {

@@ -12,4 +12,4 @@ export {
   type LogDamageKind,
   type DecodeResult,
 } from './log-records.js';
-export { RdbItems, RdbToken, decodeRdb, type RdbTokens } from './rdb.js';
+export { RdbItems, RdbToken, decodeRdb, decodeRdbValue, tokenBytes, type RdbTokens } from './rdb.js';

@@ -108,19 +108,28 @@ const ERRORS = [
   'not an RDB file (no REDIS signature)',
   'an RDB version this reader does not know (1-10 are read)',
   'an unknown opcode or value type',
-  'an LZF-compressed string (this reader takes uncompressed RDB files, as rdbcompression no writes them)',
+  'an LZF-compressed string that does not decompress to its stated length',
   'the CRC64 checksum does not match',
   'data after the end-of-file marker',
   'an impossible length',
+  'a damaged ziplist, listpack, intset or zipmap',
+  'a value type this reader does not take (stream or module)',
 ];
+
+/** Why a decode call stopped early (bit mask). */
+const SHORT_INPUT = 1, SHORT_TOKENS = 2, SHORT_EXTRA = 4;
 
 export interface RdbTokens {
   readonly count: number;
   readonly kind: Uint32Array;
+  /** STR: where the bytes are, in `area` (0 the input, 1 `extra`). KEY: plain type (0 string, 1 list, 2 set, 4 hash, 5 zset) in `len`, the RDB type in `area`, the element count (pairs for hashes and sorted sets) in `num`. */
   readonly off: Uint32Array;
   readonly len: Uint32Array;
+  readonly area: Uint32Array;
   /** Numbers as raw 64-bit patterns (ints, doubles, expiry, counts). */
   readonly num: BigUint64Array;
+  /** Decompressed strings (LZF) that STR tokens with area 1 point into. */
+  readonly extra: Buffer;
   /** Bytes of `buf` up to here are read; feed the rest again with more data. */
   readonly consumed: number;
   readonly crc: bigint;
@@ -131,30 +140,85 @@ export interface RdbTokens {
 
 const TOKEN_BYTES = 24;
 
+/** The bytes of a STR token (from the input or the decompressed area), or an INT token's decimal digits, as Redis would load them. */
+export function tokenBytes(t: RdbTokens, i: number, input: Uint8Array): Buffer {
+  if (t.kind[i] === RdbToken.int) return Buffer.from(BigInt.asIntN(64, t.num[i]!).toString(), 'latin1');
+  const off = t.off[i]!;
+  const from = t.area[i] === 1 ? t.extra : input;
+  return Buffer.from(from.subarray(off, off + t.len[i]!));
+}
+
+type Call = (input: number, out: number, maxTokens: number, extra: number, extraSize: number) => number;
+
+/**
+ * Runs one decode call with tokens | input | decompression area laid out
+ * in wasm memory. When the call committed nothing because the token or the
+ * decompression area was too small, runs it again with more room.
+ */
+function runDecode(buf: Uint8Array, maxTokens: number, call: Call, committedNothing: (consumed: number) => boolean): RdbTokens {
+  let tokens = Math.max(16, maxTokens);
+  let extraSize = Math.max(64 * 1024, Math.min(buf.length * 2, 32 << 20));
+  for (;;) {
+    const tokBytes = tokens * TOKEN_BYTES;
+    const inputAt = tokBytes;
+    const extraAt = (inputAt + buf.length + 7) & ~7;
+    const { ptr, mem } = scratch(extraAt + extraSize);
+    mem.set(buf, ptr + inputAt);
+    const count = call(ptr + inputAt, ptr, tokens, ptr + extraAt, extraSize);
+    const why = core.rdbShort();
+    const consumed = core.rdbConsumed();
+    const code = core.rdbErrorCode();
+    if (!code && committedNothing(consumed)) {
+      if (why & SHORT_TOKENS) { tokens *= 4; continue; }
+      if (why & SHORT_EXTRA) { extraSize = Math.max(extraSize * 2, core.rdbExtraWanted()); continue; }
+    }
+    const kind = new Uint32Array(count);
+    const off = new Uint32Array(count);
+    const len = new Uint32Array(count);
+    const area = new Uint32Array(count);
+    const num = new BigUint64Array(count);
+    for (let i = 0; i < count; i++) {
+      const t = ptr + i * TOKEN_BYTES;
+      kind[i] = mem.readUInt32LE(t);
+      off[i] = mem.readUInt32LE(t + 4);
+      len[i] = mem.readUInt32LE(t + 8);
+      area[i] = mem.readUInt32LE(t + 12);
+      num[i] = mem.readBigUInt64LE(t + 16);
+    }
+    const used = core.rdbExtraUsed();
+    return {
+      count, kind, off, len, area, num,
+      extra: Buffer.from(mem.subarray(ptr + extraAt, ptr + extraAt + used)),
+      consumed,
+      crc: BigInt.asUintN(64, core.rdbLastCrc()),
+      finished: core.rdbFinished() !== 0,
+      error: code ? { offset: core.rdbErrorOffset(), message: ERRORS[code] ?? `error ${code}` } : null,
+    };
+  }
+}
+
 /** Tokens for the whole records in `buf`; `start` when it begins the file. CRC64 continues from `crc`. */
 export function decodeRdb(buf: Uint8Array, start: boolean, crc: bigint, maxTokens = 1 << 16): RdbTokens {
-  const tokBytes = maxTokens * TOKEN_BYTES;
-  const { ptr, mem } = scratch(tokBytes + buf.length);
-  const input = ptr + tokBytes;
-  mem.set(buf, input);
-  const count = core.rdbDecode(input, buf.length, ptr, maxTokens, start ? 1 : 0, BigInt.asIntN(64, crc));
-  const kind = new Uint32Array(count);
-  const off = new Uint32Array(count);
-  const len = new Uint32Array(count);
-  const num = new BigUint64Array(count);
-  for (let i = 0; i < count; i++) {
-    const t = ptr + i * TOKEN_BYTES;
-    kind[i] = mem.readUInt32LE(t);
-    off[i] = mem.readUInt32LE(t + 4);
-    len[i] = mem.readUInt32LE(t + 8);
-    num[i] = mem.readBigUInt64LE(t + 16);
-  }
-  const code = core.rdbErrorCode();
-  return {
-    count, kind, off, len, num,
-    consumed: core.rdbConsumed(),
-    crc: BigInt.asUintN(64, core.rdbLastCrc()),
-    finished: core.rdbFinished() !== 0,
-    error: code ? { offset: core.rdbErrorOffset(), message: ERRORS[code] ?? `error ${code}` } : null,
-  };
+  return runDecode(
+    buf,
+    maxTokens,
+    (input, out, tokens, extra, extraSize) => core.rdbDecode(input, buf.length, out, tokens, start ? 1 : 0, BigInt.asIntN(64, crc), extra, extraSize),
+    (consumed) => consumed <= (start ? 9 : 0),
+  );
+}
+
+/**
+ * Tokens for one value as DUMP carries it (type byte, then the value; no
+ * key): a KEY token at index 0, then the value's tokens. `consumed` is the
+ * value's size; an error when it is damaged or `buf` ends inside it.
+ */
+export function decodeRdbValue(buf: Uint8Array): RdbTokens {
+  const t = runDecode(
+    buf,
+    Math.min(1 << 16, buf.length + 16),
+    (input, out, tokens, extra, extraSize) => core.rdbDecodeValue(input, buf.length, out, tokens, extra, extraSize),
+    () => true,
+  );
+  if (!t.error && core.rdbShort() & SHORT_INPUT) return { ...t, error: { offset: buf.length, message: 'the value ends early' } };
+  return t;
 }
