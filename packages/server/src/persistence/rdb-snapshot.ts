@@ -7,9 +7,10 @@
 import { closeSync, openSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { index as idx, term as trm, type Index, type MemberInfo, type Term } from '@redisraft-wasm/raft';
-import { Deque, ZSet, type Store, type StoreSnapshot, type Value } from '@redisraft-wasm/store';
-import { RdbItems, RdbToken, decodeRdb } from '@redisraft-wasm/wasm';
+import type { Store, StoreSnapshot, Value } from '@redisraft-wasm/store';
+import { RdbItems, RdbToken, decodeRdb, tokenBytes } from '@redisraft-wasm/wasm';
 import { fsyncDir } from './fs-util.js';
+import { RdbValueError, valueFromTokens } from './rdb-value.js';
 
 export const RDB_VERSION = 10;
 const TYPE = { string: 0, list: 1, set: 2, hash: 4, zset: 5 } as const;
@@ -128,11 +129,6 @@ export async function writeSnapshot(path: string, snap: StoreSnapshot, info: Sna
 }
 
 const CHUNK_BYTES = 16 * 1024 * 1024;
-const f64 = new DataView(new ArrayBuffer(8));
-function doubleOf(bits: bigint): number {
-  f64.setBigUint64(0, bits, true);
-  return f64.getFloat64(0, true);
-}
 
 interface Sink {
   aux(key: string, value: Buffer): void;
@@ -147,7 +143,7 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
     let pos = 0;
     let crc = 0n;
     let chunk = chunkBytes;
-    let maxTokens = Math.min(1 << 16, Math.max(16, chunkBytes >> 4));
+    const maxTokens = Math.min(1 << 16, Math.max(16, chunkBytes >> 4));
     let expireAt = 0;
     let finished = false;
     while (!finished) {
@@ -157,7 +153,7 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
       while (got < len) got += readSync(fd, buf, got, len - got, pos + got);
       const t = decodeRdb(buf, pos === 0, crc, maxTokens);
       if (t.error) throw new SnapshotError(path, pos + t.error.offset, t.error.message);
-      const str = (i: number) => (t.kind[i] === RdbToken.int ? Buffer.from(BigInt.asIntN(64, t.num[i]!).toString()) : Buffer.from(buf.subarray(t.off[i]!, t.off[i]! + t.len[i]!)));
+      const str = (i: number) => tokenBytes(t, i, buf);
       for (let i = 0; i < t.count; i++) {
         switch (t.kind[i]) {
           case RdbToken.aux:
@@ -172,39 +168,19 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
             break;
           case RdbToken.key: {
             if (stopAtFirstKey) return;
-            const type = t.len[i]!;
-            const n = Number(t.num[i]);
+            // Any value type Redis 7.0 writes (compact encodings included: rdb-value.ts).
             const key = str(i + 1);
-            let j = i + 2;
-            let value: Value;
-            if (type === TYPE.string) {
-              value = { type: 'string', data: str(j++) };
-            } else if (type === TYPE.list) {
-              const d = new Deque();
-              for (let k = 0; k < n; k++) d.pushRight(str(j++));
-              value = { type: 'list', items: d };
-            } else if (type === TYPE.set) {
-              const s = new Set<string>();
-              for (let k = 0; k < n; k++) s.add(str(j++).toString('latin1'));
-              value = { type: 'set', members: s };
-            } else if (type === TYPE.hash) {
-              const m = new Map<string, Buffer>();
-              for (let k = 0; k < n; k++) { const f = str(j++).toString('latin1'); m.set(f, str(j++)); }
-              value = { type: 'hash', fields: m };
-            } else if (type === TYPE.zset) {
-              const z = new ZSet();
-              for (let k = 0; k < n; k++) {
-                const member = str(j++).toString('latin1');
-                const bits = t.num[j++]!;
-                z.insert(member, doubleOf(bits));
-              }
-              value = { type: 'zset', zset: z };
-            } else {
-              throw new SnapshotError(path, pos + t.off[i]!, `value type ${type} is not supported yet`);
+            let read: { value: Value | null; next: number };
+            try {
+              read = valueFromTokens(t, i, i + 2, buf);
+            } catch (e) {
+              if (e instanceof RdbValueError) throw new SnapshotError(path, pos + t.off[i]!, `key ${JSON.stringify(key.toString('latin1'))}: ${e.message}`);
+              throw e;
             }
-            sink.key(key, value, expireAt);
+            // Redis skips empty collections when loading a file.
+            if (read.value !== null) sink.key(key, read.value, expireAt);
             expireAt = 0;
-            i = j - 1;
+            i = read.next - 1;
             break;
           }
           case RdbToken.eof:
@@ -216,11 +192,10 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
       }
       if (finished) break;
       if (t.consumed === 0) {
-        // Every token stands for at least one byte: with as many tokens as bytes, only the data was short.
-        if (pos + len >= size && maxTokens > len) throw new SnapshotError(path, pos, pos + len === size && size > 0 ? 'the file ends before its end-of-file marker' : 'the file is empty');
-        // One record larger than the chunk or the token budget: read more at once.
+        // decodeRdb makes room for tokens and decompressed strings itself: only the data was short.
+        if (pos + len >= size) throw new SnapshotError(path, pos, pos + len === size && size > 0 ? 'the file ends before its end-of-file marker' : 'the file is empty');
+        // One record larger than the chunk: read more at once.
         chunk *= 2;
-        maxTokens *= 2;
         continue;
       }
       pos += t.consumed;
@@ -244,6 +219,16 @@ function infoFrom(path: string, aux: Map<string, string>): SnapshotInfo {
     throw new SnapshotError(path, 0, 'the AUX field raft-members is not valid JSON');
   }
   return { dbid: need('raft-dbid'), index: idx(Number(need('raft-index'))), term: trm(Number(need('raft-term'))), members };
+}
+
+/**
+ * Every key of any RDB file, stock Redis's included (its compact encodings
+ * and compressed strings too), with its AUX fields; no Raft metadata needed.
+ */
+export function readRdbKeys(path: string, onKey: (key: Buffer, value: Value, expireAt: number) => void, chunkBytes = CHUNK_BYTES): Map<string, Buffer> {
+  const aux = new Map<string, Buffer>();
+  readRdb(path, { aux: (k, v) => { if (k !== 'rv') aux.set(k, v); }, key: onKey }, false, chunkBytes);
+  return aux;
 }
 
 /** The Raft metadata of a snapshot file, reading only its header. */
