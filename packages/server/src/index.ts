@@ -6,6 +6,7 @@ export type { NodeContext, NodeStats } from './node-context.js';
 export type { ServerCommand, ServerHandler } from './server-command.js';
 export * from './config/index.js';
 export { REDIS_COMPAT_VERSION } from './commands/connection.js';
+export { dumpRestoreCommands } from './commands/dump-restore.js';
 export { attachRaft, RaftHost, keySlot, crc16 } from './cluster/index.js';
 export { RecoveryError } from './persistence/recovery.js';
 export { scanLog, describeTerms, type LogScan } from './persistence/log-scan.js';

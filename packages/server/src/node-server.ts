@@ -13,6 +13,7 @@ import type { ServerCommand, TableEntry } from './server-command.js';
 import { connectionCommands } from './commands/connection.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
+import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
 
 export interface NodeServerOptions {
@@ -38,7 +39,7 @@ export class NodeServer {
 
   constructor(private readonly opts: NodeServerOptions) {
     this.log = opts.logger;
-    this.store = opts.store ?? new Store({ databases: opts.config.int('databases') });
+    this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands: dumpRestoreCommands });
     this.executor = new LocalExecutor(this.store);
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
     for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...(opts.extraCommands ?? [])]) {
