@@ -7,7 +7,7 @@ import { encodeReply, replyEnd } from '@redisraft-wasm/resp';
 import { Store } from '@redisraft-wasm/store';
 import { RawRedis } from './lib/redis-server.js';
 import { randomCommand, rng } from './lib/command-generator.js';
-import { sameRandomReply } from './lib/compare-random.js';
+import { items, sameRandomReply } from './lib/compare-random.js';
 import { sameStreamReply } from './lib/gen-stream.js';
 
 const SEEDS = Number(process.env.DIFF_SEEDS ?? 50);
@@ -61,21 +61,15 @@ function sameUnordered(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   const cmd = argv[0]!.toString().toUpperCase();
   if (['SCAN', 'HSCAN', 'SSCAN'].includes(cmd)) return sameScan(cmd === 'HSCAN', ours, theirs);
   if (!['HKEYS', 'HVALS', 'HGETALL', 'SMEMBERS', 'SINTER', 'SUNION', 'SDIFF'].includes(cmd)) return false;
-  const items = (b: Buffer) => {
-    const out: string[] = [];
-    let off = b.indexOf('\r\n') + 2;
-    while (off < b.length) {
-      const end = replyEnd(b, off);
-      out.push(b.toString('latin1', off, end));
-      off = end;
-    }
+  const grouped = (b: Buffer) => {
+    const out = items(b)!;
     if (cmd !== 'HGETALL') return out.sort();
     const pairs: string[] = [];
     for (let i = 0; i < out.length; i += 2) pairs.push(out[i]! + out[i + 1]!);
     return pairs.sort();
   };
   if (ours[0] !== 42 || theirs[0] !== 42) return false;
-  return JSON.stringify(items(ours)) === JSON.stringify(items(theirs));
+  return JSON.stringify(grouped(ours)) === JSON.stringify(grouped(theirs));
 }
 
 /** [cursor, [items]]: the cursor exactly, the items as a multiset (HSCAN by field/value pairs). */

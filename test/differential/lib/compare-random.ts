@@ -2,7 +2,8 @@
 // when the draw takes every member, otherwise of the same shape.
 import { replyEnd } from '@redisraft-wasm/resp';
 
-function items(b: Buffer): string[] | null {
+/** The elements of an array reply as raw RESP texts; null for anything else. */
+export function items(b: Buffer): string[] | null {
   if (b[0] !== 42) return null;
   const out: string[] = [];
   let off = b.indexOf('\r\n') + 2;
