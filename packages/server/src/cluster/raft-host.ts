@@ -33,6 +33,7 @@ const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; ret
 /** Active expiry runs every 100 ms and deletes at most this many keys per round. */
 const EXPIRY_EVERY_TICKS = 10;
 const EXPIRY_KEYS_PER_ROUND = 64;
+const SNAPSHOT_RETRY_MS = 10_000;
 
 interface PendingWrite {
   readonly term: Term;
@@ -83,6 +84,7 @@ export class RaftHost {
   private snapshotting: Promise<Reply> | null = null;
   snapshotsTaken = 0;
   private ticks = 0;
+  private snapshotRetryAt = 0;
   /** Index of the last active-expiry entry; none is proposed until it is applied. */
   private expiryInFlight: Index = idx(0);
   private readonly senders = new Map<NodeId, SnapshotSender>();
@@ -245,6 +247,8 @@ export class RaftHost {
       },
       (err: Error) => {
         this.snapshotting = null;
+        // Automatic snapshots wait a while before trying again; RAFT.DEBUG COMPACT may always try.
+        this.snapshotRetryAt = Date.now() + SNAPSHOT_RETRY_MS;
         this.log.error(`snapshot to ${path} failed: ${err.message}`);
         return error(`ERR snapshot failed: ${err.message}`);
       },
@@ -253,7 +257,7 @@ export class RaftHost {
   }
 
   private maybeSnapshot(): void {
-    if (this.snapshotting || !this.storage) return;
+    if (this.snapshotting || !this.storage || Date.now() < this.snapshotRetryAt) return;
     const limit = this.config.size('raft-log-max-file-size');
     if (limit > 0 && this.storage.logBytes() > limit && this.applied > (this.node?.log.snapshotIndex ?? 0)) void this.takeSnapshot();
   }
