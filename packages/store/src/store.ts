@@ -19,9 +19,10 @@ import { sortCommands } from './t-sort.js';
 import { blockingCommands } from './t-blocking.js';
 import { formatId } from './stream.js';
 import { streamCommands } from './t-stream.js';
+import { geoCommands } from './t-geo.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands, geoCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;

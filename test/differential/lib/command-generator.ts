@@ -6,6 +6,7 @@ import { bitmapCommand } from './gen-bitmap.js';
 import { randomFamilyCommand } from './gen-random.js';
 import { hllCommand } from './gen-hll.js';
 import { streamCommand } from './gen-stream.js';
+import { geoCommand } from './gen-geo.js';
 
 export type Rng = () => number;
 
@@ -36,6 +37,7 @@ export function randomCommand(r: Rng): string[] {
   if (r() < 0.06) return randomFamilyCommand(r, k, v);
   if (r() < 0.08) return hllCommand(r, k);
   if (r() < 0.12) return streamCommand(r, k);
+  if (r() < 0.08) return geoCommand(r, k);
   const n = Math.floor(r() * 72);
   if (n >= 60) return setCommand(r, n - 60, k);
   if (n >= 46) return hashCommand(r, n - 46, k, v);
