@@ -18,12 +18,14 @@ pnpm_cmd() {
 
 ensure_redis_tools() {
   # redis-cli and redis-benchmark for tests and benchmarks; redis-server for
-  # the differential tests and the side-by-side benchmark figures.
-  if command -v redis-cli >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; then return 0; fi
+  # the differential tests and the side-by-side benchmark figures; Debian's
+  # redis-py (python3-redis) for the client compatibility test.
+  if command -v redis-cli >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 \
+    && /usr/bin/python3 -c 'import redis.cluster' >/dev/null 2>&1; then return 0; fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq redis-tools redis-server >/dev/null
+    apt-get install -y -qq redis-tools redis-server python3-redis >/dev/null
     # Debian may start a system redis on 6379; our tests never use that port, but stop it anyway.
     (command -v service >/dev/null 2>&1 && service redis-server stop >/dev/null 2>&1) || true
   else

@@ -14,6 +14,8 @@ export function attachRaft(server: NodeServer, logger: ConsolaInstance): RaftHos
   host.onStop.push(() => executor.close());
   for (const c of [...raftCommands(host, executor), ...clusterCommands(host)]) server.addCommand(c);
   ctx.infoSections.set('raft', () => raftInfoText(host, ctx));
+  // Cluster clients (redis-py's RedisCluster) check this before CLUSTER SLOTS: a node in a Raft cluster answers as one.
+  ctx.infoSections.set('cluster', () => `# Cluster\r\ncluster_enabled:${host.state === 'up' ? 1 : 0}\r\n`);
   return host;
 }
 
