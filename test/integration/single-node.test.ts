@@ -37,6 +37,13 @@ node('ioredis: a pipeline of 2000 commands is answered in order', async ({ n }) 
   }
 });
 
+node('MULTI queues server commands too: PING and ECHO answer in their places, after the data commands apply', async ({ n }) => {
+  const r = n.client();
+  const res = await r.multi().set('tx', '1').ping().echo('hi').incr('tx').exec();
+  assert.equal(res, [[null, 'OK'], [null, 'PONG'], [null, 'hi'], [null, 2]]);
+  assert.equal(await r.multi().ping('alone').exec(), [[null, 'alone']]);
+});
+
 node('redis-cli: PING, SET/GET, INFO, COMMAND, CONFIG GET', ({ n }) => {
   assert.is(redisCli(n.port, 'PING').trim(), 'PONG');
   assert.is(redisCli(n.port, 'SET', 'cli', 'hello world').trim(), 'OK');

@@ -172,10 +172,10 @@ export class NodeServer {
     session.reply(reply);
   }
 
-  /** Inside MULTI: data commands are queued for EXEC; others cannot travel in the transaction's log entry. */
+  /** Inside MULTI: everything is queued for EXEC (data commands travel as one log entry, server commands run here). */
   private queue(session: ClientSession, argv: Buffer[], entry: TableEntry): Reply {
-    if (entry.server) return error(`ERR '${entry.spec.name}' cannot be queued in a transaction here; only data commands can`);
-    session.multi!.queued.push({ argv, spec: entry.spec });
+    if (entry.spec.flags.includes('no_multi')) return error('ERR Command not allowed inside a transaction');
+    session.multi!.queued.push({ argv, spec: entry.spec, server: entry.server });
     return QUEUED;
   }
 

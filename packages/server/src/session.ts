@@ -4,11 +4,19 @@
 import type { Socket } from 'node:net';
 import { ReplyWriter, RequestParser, DEFAULT_REQUEST_LIMITS, type Protocol, type Reply } from '@redisraft-wasm/resp';
 import type { CommandSpec } from '@redisraft-wasm/store';
+import type { ServerHandler } from './server-command.js';
 
 export interface OutputLimit {
   hardBytes: number;
   softBytes: number;
   softSeconds: number;
+}
+
+/** A command queued by MULTI: a data command (through the log at EXEC) or a server command (run here at EXEC). */
+export interface QueuedCommand {
+  readonly argv: Buffer[];
+  readonly spec: CommandSpec;
+  readonly server?: ServerHandler;
 }
 
 export class ClientSession {
@@ -25,7 +33,7 @@ export class ClientSession {
   lastCommand = 'NULL';
   closing = false;
   /** Inside MULTI: the queued commands, and whether one was refused (EXEC then aborts). */
-  multi: { queued: { argv: Buffer[]; spec: CommandSpec }[]; dirty: boolean } | null = null;
+  multi: { queued: QueuedCommand[]; dirty: boolean } | null = null;
   /** WATCHed keys (latin1) with the version seen. */
   readonly watched = new Map<string, { key: Buffer; version: number }>();
   /** Replies waiting for an earlier, still pending one. */

@@ -1,7 +1,7 @@
 // MULTI / EXEC / DISCARD / WATCH / UNWATCH. The queued commands travel as
 // one log entry, applied atomically on every node; WATCHed key versions go
 // in the entry too, so every node aborts the same way if one changed.
-import { OK, error, type Reply } from '@redisraft-wasm/resp';
+import { OK, array, error, type Reply } from '@redisraft-wasm/resp';
 import type { NodeContext } from '../node-context.js';
 import type { ClientSession } from '../session.js';
 import { NO_KEYS, type ServerCommand } from '../server-command.js';
@@ -21,16 +21,30 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
     session.multi = { queued: [], dirty: false };
     return OK;
   };
-  const exec = (_n: NodeContext, session: ClientSession): Reply | Promise<Reply> => {
+  const exec = (node: NodeContext, session: ClientSession): Reply | Promise<Reply> => {
     const m = session.multi;
     if (!m) return error('ERR EXEC without MULTI');
     if (m.dirty) {
       endTransaction(session);
       return error('EXECABORT Transaction discarded because of previous errors.');
     }
-    const reply = executor().transaction(session, m.queued.map((q) => q.argv), m.queued.map((q) => q.spec));
     endTransaction(session);
-    return reply;
+    const data = m.queued.filter((q) => !q.server);
+    if (data.length === m.queued.length) return executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
+    // Server commands (PING, ECHO, INFO, ...) run here once the data commands' entry has been applied, in their places.
+    const mixed = async (): Promise<Reply> => {
+      let replies: readonly Reply[] = [];
+      if (data.length) {
+        const r = await executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
+        if (r.kind !== 'array') return r;
+        replies = r.items;
+      }
+      const out: Reply[] = [];
+      let d = 0;
+      for (const q of m.queued) out.push(q.server ? await q.server(node, session, q.argv) : replies[d++]!);
+      return array(out);
+    };
+    return mixed();
   };
   const discard = (_n: NodeContext, session: ClientSession): Reply => {
     if (!session.multi) return error('ERR DISCARD without MULTI');
