@@ -221,6 +221,18 @@ test('follower proxy relays every reply type from the leader, RESP2 and RESP3', 
   await f.set('bin', bin);
   assert.ok((await f.getBuffer('bin'))!.equals(bin), 'binary');
   assert.equal(await f.multi().set('m', '1').get('m').exec(), [[null, 'OK'], [null, '1']], 'transactions proxy too');
+  // WATCH through the proxy: the follower keeps a connection of this client's own to the leader.
+  const w = follower.client();
+  assert.is(await w.watch('wk'), 'OK');
+  assert.equal(await w.multi().set('wk', 'mine').exec(), [[null, 'OK']], 'an untouched WATCH lets EXEC run');
+  assert.is(await w.watch('wk'), 'OK');
+  await leader.client().set('wk', 'theirs');
+  assert.is(await w.multi().set('wk', 'late').exec(), null, 'a change on the leader aborts the EXEC');
+  assert.is(await f.get('wk'), 'theirs');
+  assert.is(await w.watch('wk'), 'OK');
+  assert.is(await w.unwatch(), 'OK');
+  await leader.client().set('wk', 'again');
+  assert.equal(await w.multi().set('wk', 'free').exec(), [[null, 'OK']], 'UNWATCH forgets the watch');
   // RESP3 client: the proxied reply keeps RESP3 types (null as _).
   const { RawClient } = await import('./lib/raw-client.js');
   const c = await RawClient.open(follower.port);

@@ -11,6 +11,10 @@ export interface Executor {
   transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply>;
   /** WATCH: the key's current version, or a redirect. */
   watchVersion(session: ClientSession, key: Buffer): number | Reply;
+  /** WATCH kept on another node (a follower proxying to the leader): its reply, or null to watch here. */
+  watchRemote?(session: ClientSession, keys: Buffer[]): Promise<Reply> | null;
+  /** UNWATCH, DISCARD, EXEC or a closed connection ended what watchRemote started. */
+  endRemoteWatch?(session: ClientSession): void;
 }
 
 export class LocalExecutor implements Executor {

@@ -151,6 +151,7 @@ export class NodeServer {
     socket.on('close', () => {
       stats.netOutputBytes += session.bytesOut;
       this.sessions.delete(session.id);
+      if (session.remoteWatch) this.executor.endRemoteWatch?.(session);
     });
   }
 

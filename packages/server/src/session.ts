@@ -36,6 +36,8 @@ export class ClientSession {
   multi: { queued: QueuedCommand[]; dirty: boolean } | null = null;
   /** WATCHed keys (latin1) with the version seen. */
   readonly watched = new Map<string, { key: Buffer; version: number }>();
+  /** The WATCH lives on the leader, over this session's own proxy connection (follower-proxy). */
+  remoteWatch = false;
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null }[] = [];
   private softSince = 0;

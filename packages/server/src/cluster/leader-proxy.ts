@@ -69,6 +69,34 @@ class ProxyConnection {
 
 export class LeaderProxy {
   private readonly conns = new Map<string, ProxyConnection>();
+  /** Connections of their own for clients that WATCH: WATCH state lives per connection on the leader. */
+  private readonly sessionConns = new Map<number, ProxyConnection>();
+
+  /** WATCH on the leader over the client's own connection (opened now, kept until EXEC, DISCARD or UNWATCH). */
+  watch(sessionId: number, leaderAddr: string, proto: Protocol, keys: readonly Buffer[]): Promise<Reply> {
+    let c = this.sessionConns.get(sessionId);
+    if (!c || c.closed || c.addr !== leaderAddr) {
+      c?.close();
+      if (!parseAddr(leaderAddr)) return Promise.resolve(error(`ERR bad leader address '${leaderAddr}'`));
+      c = new ProxyConnection(leaderAddr, proto, this.password());
+      this.sessionConns.set(sessionId, c);
+    }
+    return c.send([Buffer.from('WATCH'), ...keys]);
+  }
+
+  /** EXEC of a client that WATCHed through us: on the same connection, so the leader checks its WATCH. */
+  execWatched(sessionId: number, commands: readonly (readonly Buffer[])[]): Promise<Reply> {
+    const c = this.sessionConns.get(sessionId);
+    this.sessionConns.delete(sessionId);
+    if (!c || c.closed) return Promise.resolve(error('TRYAGAIN the connection that held the WATCH to the leader closed; retry the transaction'));
+    // The connection ends with the transaction, once EXEC's reply is in.
+    return c.sendTransaction(commands).finally(() => c.close());
+  }
+
+  endSession(sessionId: number): void {
+    this.sessionConns.get(sessionId)?.close();
+    this.sessionConns.delete(sessionId);
+  }
 
   constructor(private readonly password: () => string) {}
 
@@ -96,7 +124,8 @@ export class LeaderProxy {
   }
 
   close(): void {
-    for (const c of this.conns.values()) c.close();
+    for (const c of [...this.conns.values(), ...this.sessionConns.values()]) c.close();
     this.conns.clear();
+    this.sessionConns.clear();
   }
 }

@@ -150,8 +150,7 @@ export class RaftExecutor implements Executor {
     if (!this.host.isLeader) {
       const leader = this.host.leaderAddr();
       if (leader && this.config.bool('follower-proxy')) {
-        // WATCH state would live on the shared proxy connection, mixing clients: refuse it plainly.
-        if (session.watched.size > 0) return error('ERR WATCH is not supported through the follower proxy; send the transaction to the leader');
+        if (session.remoteWatch) return this.proxy.execWatched(session.id, commands);
         return this.proxy.forwardTransaction(leader, session.proto, commands);
       }
       const i = specs.findIndex((s, k) => commandKeys(s, commands[k]!).length > 0);
@@ -160,10 +159,19 @@ export class RaftExecutor implements Executor {
     return this.host.propose(commands, (r) => (r === null ? NIL_ARRAY : array(r)), [...session.watched.values()]);
   }
 
+  watchRemote(session: ClientSession, keys: Buffer[]): Promise<Reply> | null {
+    if (this.host.state !== 'up' || !this.config.bool('raftize-all-commands') || this.host.isLeader || !this.config.bool('follower-proxy')) return null;
+    const leader = this.host.leaderAddr();
+    return leader ? this.proxy.watch(session.id, leader, session.proto, keys) : null;
+  }
+
+  endRemoteWatch(session: ClientSession): void {
+    this.proxy.endSession(session.id);
+  }
+
   watchVersion(_session: ClientSession, key: Buffer): number | Reply {
     if (this.host.state !== 'up') return error(Errors.noCluster);
     if (this.config.bool('raftize-all-commands') && !this.host.isLeader) {
-      if (this.config.bool('follower-proxy')) return error('ERR WATCH is not supported through the follower proxy; send the transaction to the leader');
       const leader = this.host.leaderAddr();
       return leader ? error(`MOVED ${keySlot(key)} ${leader}`) : error(Errors.noLeader);
     }

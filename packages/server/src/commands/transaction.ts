@@ -10,9 +10,17 @@ import type { Executor } from '../executor.js';
 /** Commands that run at once even inside MULTI. */
 export const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'unwatch', 'quit', 'reset']);
 
-function endTransaction(session: ClientSession): void {
-  session.multi = null;
+function unwatch(session: ClientSession, executor: Executor): void {
   session.watched.clear();
+  if (session.remoteWatch) {
+    session.remoteWatch = false;
+    executor.endRemoteWatch?.(session);
+  }
+}
+
+function endTransaction(session: ClientSession, executor: Executor): void {
+  session.multi = null;
+  unwatch(session, executor);
 }
 
 export function transactionCommands(executor: () => Executor): ServerCommand[] {
@@ -25,12 +33,16 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
     const m = session.multi;
     if (!m) return error('ERR EXEC without MULTI');
     if (m.dirty) {
-      endTransaction(session);
+      endTransaction(session, executor());
       return error('EXECABORT Transaction discarded because of previous errors.');
     }
-    endTransaction(session);
     const data = m.queued.filter((q) => !q.server);
-    if (data.length === m.queued.length) return executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
+    if (data.length === m.queued.length) {
+      const reply = executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
+      endTransaction(session, executor());
+      return reply;
+    }
+    endTransaction(session, executor());
     // Server commands (PING, ECHO, INFO, ...) run here once the data commands' entry has been applied, in their places.
     const mixed = async (): Promise<Reply> => {
       let replies: readonly Reply[] = [];
@@ -48,11 +60,16 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
   };
   const discard = (_n: NodeContext, session: ClientSession): Reply => {
     if (!session.multi) return error('ERR DISCARD without MULTI');
-    endTransaction(session);
+    endTransaction(session, executor());
     return OK;
   };
-  const watch = (_n: NodeContext, session: ClientSession, argv: Buffer[]): Reply => {
+  const watch = (_n: NodeContext, session: ClientSession, argv: Buffer[]): Reply | Promise<Reply> => {
     if (session.multi) return error('ERR WATCH inside MULTI is not allowed');
+    const remote = executor().watchRemote?.(session, argv.slice(1));
+    if (remote) {
+      session.remoteWatch = true;
+      return remote;
+    }
     for (const key of argv.slice(1)) {
       const v = executor().watchVersion(session, key);
       if (typeof v !== 'number') return v;
@@ -68,6 +85,6 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
     { ...tx, name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], summary: 'Discards a transaction.', since: '2.0.0', handler: discard },
     { ...tx, name: 'watch', arity: -2, firstKey: 1, lastKey: -1, keyStep: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], summary: 'Monitors changes to keys to determine the execution of a transaction.', since: '2.2.0', handler: watch },
     { ...tx, name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], summary: 'Forgets about watched keys of a transaction.', since: '2.2.0',
-      handler: (_n, session) => { session.watched.clear(); return OK; } },
+      handler: (_n, session) => { unwatch(session, executor()); return OK; } },
   ];
 }
