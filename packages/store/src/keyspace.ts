@@ -234,6 +234,27 @@ export class Keyspace {
     return { cursor: 0, keys: out };
   }
 
+  /**
+   * A random live key: a random chunk of the SCAN index, then a random key
+   * in it (Redis's pick is not uniform either). Falls back to a full walk
+   * when sampling keeps finding expired keys.
+   */
+  randomKey(random: () => number, nowMs: number): string | null {
+    if (this.map.size === 0) return null;
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const chunk = this.chunks.get(this.chunkIds[Math.floor(random() * this.chunkIds.length)]!)!;
+      let skip = Math.floor(random() * chunk.size);
+      for (const [k, e] of chunk) {
+        if (skip-- > 0) continue;
+        if (e.expireAt === 0 || e.expireAt > nowMs) return k;
+        break;
+      }
+    }
+    const live: string[] = [];
+    for (const [k, e] of this.map) if (e.expireAt === 0 || e.expireAt > nowMs) live.push(k);
+    return live.length ? live[Math.floor(random() * live.length)]! : null;
+  }
+
   /** Starts a point-in-time snapshot (one at a time). */
   beginSnapshot(): KeyspaceSnapshot {
     if (this.snapshot) throw new Error('a snapshot of the keyspace is already running');

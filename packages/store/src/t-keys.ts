@@ -88,13 +88,8 @@ function flush(ctx: CommandContext, argv: readonly Buffer[]): Reply {
 }
 
 function randomkey(ctx: CommandContext): Reply {
-  const n = ctx.db.size;
-  if (n === 0) return NIL;
-  // O(n) walk from a seeded position; live keys only.
-  const live: string[] = [];
-  for (const [k] of ctx.db.entries(ctx.nowMs)) live.push(k);
-  if (live.length === 0) return NIL;
-  return bulk(Buffer.from(live[Math.floor(ctx.random() * live.length)]!, 'latin1'));
+  const k = ctx.db.randomKey(ctx.random, ctx.nowMs);
+  return k === null ? NIL : bulk(Buffer.from(k, 'latin1'));
 }
 
 const key1 = { firstKey: 1, lastKey: 1, keyStep: 1, group: 'generic' } as const;
