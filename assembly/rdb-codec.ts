@@ -6,6 +6,11 @@
 //   u8 tag 0 RAW: u32 n, n bytes copied as they are (opcodes, fixed-width numbers)
 //   u8 tag 1 STR: u32 n, n bytes written as an RDB string (integer-encoded when Redis would)
 //   u8 tag 2 LEN: u64 written as an RDB length
+//   u8 tag 3 LP_BEGIN: starts a listpack, written as one RDB string (stream nodes)
+//   u8 tag 4 LP_STR: u32 n, n bytes: a listpack element from a string (lpAppend:
+//                    integer-encoded when the bytes are a canonical int64)
+//   u8 tag 5 LP_INT: i64: a listpack integer element (lpAppendInteger)
+//   u8 tag 6 LP_END: closes the listpack (terminator, header, RDB length before it)
 // and rdbEncode turns a batch of them into RDB bytes.
 //
 // Reading: rdbDecode walks RDB bytes and emits 24-byte tokens
@@ -16,6 +21,10 @@ import { crc64 } from './crc64';
 const TAG_RAW: u8 = 0;
 const TAG_STR: u8 = 1;
 const TAG_LEN: u8 = 2;
+const TAG_LP_BEGIN: u8 = 3;
+const TAG_LP_STR: u8 = 4;
+const TAG_LP_INT: u8 = 5;
+const TAG_LP_END: u8 = 6;
 
 let lastCrc: u64 = 0;
 export function rdbLastCrc(): u64 { return lastCrc; }
@@ -78,16 +87,177 @@ function putIntString(out: usize, p: usize, n: u32): usize {
   return 0;
 }
 
+// ------------------------------------------------------------- listpack writing (listpack.c)
+
+/** The integer lpStringToInt found. */
+let lpIntValue: i64 = 0;
+
+/** lpStringToInt64: the bytes are a canonical decimal int64 (no sign on 0, no leading zeros). Sets lpIntValue. */
+function lpStringToInt(p: usize, n: u32): bool {
+  if (n == 0 || n >= 21) return false;
+  if (n == 1 && load<u8>(p) == 48) {
+    lpIntValue = 0;
+    return true;
+  }
+  let i: u32 = 0;
+  let neg = false;
+  if (load<u8>(p) == 45) { // '-'
+    if (n == 1) return false;
+    neg = true;
+    i = 1;
+  }
+  const first = load<u8>(p + i);
+  if (first < 49 || first > 57) return false;
+  let v: u64 = <u64>(first - 48);
+  for (i++; i < n; i++) {
+    const c = load<u8>(p + i);
+    if (c < 48 || c > 57) return false;
+    if (v > u64.MAX_VALUE / 10) return false;
+    v *= 10;
+    const d = <u64>(c - 48);
+    if (v > u64.MAX_VALUE - d) return false;
+    v += d;
+  }
+  if (neg) {
+    if (v > 0x8000000000000000) return false;
+    lpIntValue = <i64>(0 - v);
+  } else {
+    if (v > 0x7fffffffffffffff) return false;
+    lpIntValue = <i64>v;
+  }
+  return true;
+}
+
+/** lpEncodeBacklen: the size `l` of the element before it, read right to left. */
+function lpPutBacklen(o: usize, l: u64): usize {
+  if (l <= 127) {
+    store<u8>(o, <u8>l);
+    return 1;
+  }
+  if (l < 16383) {
+    store<u8>(o, <u8>(l >> 7));
+    store<u8>(o + 1, <u8>((l & 127) | 128));
+    return 2;
+  }
+  if (l < 2097151) {
+    store<u8>(o, <u8>(l >> 14));
+    store<u8>(o + 1, <u8>(((l >> 7) & 127) | 128));
+    store<u8>(o + 2, <u8>((l & 127) | 128));
+    return 3;
+  }
+  if (l < 268435455) {
+    store<u8>(o, <u8>(l >> 21));
+    store<u8>(o + 1, <u8>(((l >> 14) & 127) | 128));
+    store<u8>(o + 2, <u8>(((l >> 7) & 127) | 128));
+    store<u8>(o + 3, <u8>((l & 127) | 128));
+    return 4;
+  }
+  store<u8>(o, <u8>(l >> 28));
+  store<u8>(o + 1, <u8>(((l >> 21) & 127) | 128));
+  store<u8>(o + 2, <u8>(((l >> 14) & 127) | 128));
+  store<u8>(o + 3, <u8>(((l >> 7) & 127) | 128));
+  store<u8>(o + 4, <u8>((l & 127) | 128));
+  return 5;
+}
+
+/** An integer element in the smallest encoding that holds it (lpEncodeIntegerGetType), with its back length. */
+function lpPutInt(o: usize, v: i64): usize {
+  let n: usize;
+  if (v >= 0 && v <= 127) {
+    store<u8>(o, <u8>v);
+    n = 1;
+  } else if (v >= -4096 && v <= 4095) {
+    const u = <u32>v & 0x1fff;
+    store<u8>(o, <u8>(0xc0 | (u >> 8)));
+    store<u8>(o + 1, <u8>(u & 0xff));
+    n = 2;
+  } else if (v >= -32768 && v <= 32767) {
+    store<u8>(o, 0xf1);
+    store<i16>(o + 1, <i16>v);
+    n = 3;
+  } else if (v >= -8388608 && v <= 8388607) {
+    store<u8>(o, 0xf2);
+    store<u16>(o + 1, <u16>(<u32>v & 0xffff));
+    store<u8>(o + 3, <u8>((<u32>v >> 16) & 0xff));
+    n = 4;
+  } else if (v >= -2147483648 && v <= 2147483647) {
+    store<u8>(o, 0xf3);
+    store<i32>(o + 1, <i32>v);
+    n = 5;
+  } else {
+    store<u8>(o, 0xf4);
+    store<i64>(o + 1, v);
+    n = 9;
+  }
+  return n + lpPutBacklen(o + n, <u64>n);
+}
+
+/** A string element (lpAppend): as an integer when it is one, else 6-, 12- or 32-bit length, the bytes, the back length. */
+function lpPutStr(o: usize, p: usize, n: u32): usize {
+  if (lpStringToInt(p, n)) return lpPutInt(o, lpIntValue);
+  let h: usize;
+  if (n < 64) {
+    store<u8>(o, <u8>(0x80 | n));
+    h = 1;
+  } else if (n < 4096) {
+    store<u8>(o, <u8>(0xe0 | (n >> 8)));
+    store<u8>(o + 1, <u8>(n & 0xff));
+    h = 2;
+  } else {
+    store<u8>(o, 0xf0);
+    store<u32>(o + 1, n);
+    h = 5;
+  }
+  memory.copy(o + h, p, n);
+  const l = h + <usize>n;
+  return l + lpPutBacklen(o + l, <u64>l);
+}
+
+/** Room left before a listpack for its RDB length (a listpack's size fits in 32 bits: at most 5 bytes). */
+const LP_PREFIX: usize = 5;
+/** Listpack header: total bytes u32, element count u16. */
+const LP_HEADER: usize = 6;
+
 /** Encodes `len` bytes of items at `items` into `out`; returns the bytes written. CRC64 continues from `crc`. */
 export function rdbEncode(items: usize, len: usize, out: usize, crc: u64): usize {
   let p = items;
   const end = items + len;
   let o = out;
+  let lpAt: usize = 0; // where the open listpack's RDB length goes; the listpack follows LP_PREFIX bytes later
+  let lpCount: u32 = 0;
   while (p < end) {
     const tag = load<u8>(p);
     if (tag == TAG_LEN) {
       o += putLen(o, load<u64>(p + 1));
       p += 9;
+      continue;
+    }
+    if (tag == TAG_LP_INT) {
+      o += lpPutInt(o, load<i64>(p + 1));
+      lpCount++;
+      p += 9;
+      continue;
+    }
+    if (tag == TAG_LP_BEGIN) {
+      lpAt = o;
+      lpCount = 0;
+      o += LP_PREFIX + LP_HEADER;
+      p += 1;
+      continue;
+    }
+    if (tag == TAG_LP_END) {
+      store<u8>(o, 0xff);
+      o++;
+      const lp = lpAt + LP_PREFIX;
+      const total = <u32>(o - lp);
+      store<u32>(lp, total);
+      // 65535 means "count unknown", as lpInsert leaves it once the count gets there.
+      store<u16>(lp + 4, <u16>(lpCount < 0xffff ? lpCount : 0xffff));
+      // The RDB string's length goes right before the listpack: slide it down over the unused room.
+      const h = putLen(lpAt, <u64>total);
+      memory.copy(lpAt + h, lp, total);
+      o = lpAt + h + total;
+      p += 1;
       continue;
     }
     const n = load<u32>(p + 1);
@@ -104,6 +274,9 @@ export function rdbEncode(items: usize, len: usize, out: usize, crc: u64): usize
         memory.copy(o, data, n);
         o += n;
       }
+    } else if (tag == TAG_LP_STR) {
+      o += lpPutStr(o, data, n);
+      lpCount++;
     } else {
       unreachable();
     }
@@ -125,6 +298,8 @@ export const TOK_STR: u32 = 7;
 export const TOK_INT: u32 = 8;
 export const TOK_DOUBLE: u32 = 9;
 export const TOK_EOF: u32 = 10;
+export const TOK_LEN: u32 = 11; // a plain RDB length in num (stream metadata and counts)
+export const TOK_LISTPACK: u32 = 12; // a stream node's listpack: its bytes (offset, length, area), element count in num; its elements follow
 const TOKEN_SIZE: usize = 24;
 
 export const ERR_NONE: u32 = 0;
@@ -136,7 +311,7 @@ export const ERR_CRC: u32 = 5; // the trailer does not match
 export const ERR_AFTER_EOF: u32 = 6; // bytes after the trailer
 export const ERR_LENGTH: u32 = 7; // a length no buffer could hold
 export const ERR_PACKED: u32 = 8; // a damaged ziplist, listpack, intset or zipmap
-export const ERR_TYPE: u32 = 9; // a value type this reader does not take (streams, modules)
+export const ERR_TYPE: u32 = 9; // a value type this reader does not take (modules)
 
 // Why a call stopped before the end of its input (rdbShort()).
 const SHORT_INPUT: u32 = 1; // the input ends inside a record
@@ -168,14 +343,15 @@ const T_ZSET_LISTPACK: u8 = 17;
 const T_LIST_QUICKLIST_2: u8 = 18;
 const T_STREAM_2: u8 = 19;
 
-/** The plain type (0 string, 1 list, 2 set, 4 hash, 5 zset) of an RDB value type; 255 unknown, 254 not taken. */
+/** The plain type (0 string, 1 list, 2 set, 4 hash, 5 zset, 15 stream) of an RDB value type; 255 unknown, 254 not taken. */
 function plainType(t: u8): u8 {
   if (t == T_STRING) return 0;
   if (t == T_LIST || t == T_LIST_ZIPLIST || t == T_LIST_QUICKLIST || t == T_LIST_QUICKLIST_2) return 1;
   if (t == T_SET || t == T_SET_INTSET) return 2;
   if (t == T_HASH || t == T_HASH_ZIPMAP || t == T_HASH_ZIPLIST || t == T_HASH_LISTPACK) return 4;
   if (t == T_ZSET || t == T_ZSET_2 || t == T_ZSET_ZIPLIST || t == T_ZSET_LISTPACK) return 5;
-  if (t == T_MODULE || t == T_MODULE_2 || t == T_STREAM || t == T_STREAM_2) return 254;
+  if (t == T_STREAM || t == T_STREAM_2) return 15;
+  if (t == T_MODULE || t == T_MODULE_2) return 254;
   return 255;
 }
 
@@ -721,10 +897,93 @@ function setCount(keyTok: u32, n: u64): void {
   if (keyTok < nTok) store<u64>(tokens + <usize>keyTok * TOKEN_SIZE, n, 16);
 }
 
+/** An RDB length as a LEN token; the value too. */
+function lenToken(): u64 {
+  const v = readCount();
+  if (!stopped()) emit(TOK_LEN, 0, 0, v);
+  return v;
+}
+
+/** A raw 128-bit big-endian stream id (a PEL key) as a 16-byte STR token. */
+function rawIdToken(): void {
+  if (!need(16)) return;
+  emit(TOK_STR, pos, 16, 0);
+  pos += 16;
+}
+
+/** A millisecond time (int64 LE, rdbSaveMillisecondTime) as an INT token. */
+function msTimeToken(): void {
+  if (!need(8)) return;
+  emit(TOK_INT, pos, 8, load<u64>(buf + pos));
+  pos += 8;
+}
+
+/**
+ * A stream (RDB_TYPE_STREAM_LISTPACKS, _2), rdbLoadObject's order: the node
+ * count (in the KEY token), per node its master id (STR) and a LISTPACK token
+ * followed by the listpack's elements; then LEN tokens for the length, last
+ * id, and (type 19) first id, max deleted id and entries added; the group
+ * count, per group its name (STR), last id and (type 19) entries read (LEN),
+ * its PEL (LEN count; per entry id STR, delivery time INT, delivery count
+ * LEN) and consumers (LEN count; per consumer name STR, seen time INT, PEL as
+ * LEN count and id STRs). The stream layout inside the listpacks is the
+ * host's to check.
+ */
+function readStream(type: u8, keyTok: u32): void {
+  const nodes = readCount();
+  if (stopped()) return;
+  setCount(keyTok, nodes);
+  for (let i: u64 = 0; i < nodes; i++) {
+    readString(); // the master id: 16 bytes, big-endian
+    if (stopped()) return;
+    packedAt = pos;
+    if (!readPacked()) return;
+    const lpTok = nTok;
+    emit(TOK_LISTPACK, blobOff, blobLen, 0, blobArea);
+    if (short) return;
+    const got = walkListpack(blobArea, blobOff, blobLen);
+    if (got < 0) return;
+    if (got == 0) { // "Empty listpack inside stream"
+      packedBad();
+      return;
+    }
+    store<u64>(tokens + <usize>lpTok * TOKEN_SIZE, <u64>got, 16);
+  }
+  const meta = type == T_STREAM_2 ? 8 : 3;
+  for (let i = 0; i < meta; i++) {
+    lenToken();
+    if (stopped()) return;
+  }
+  const groups = lenToken();
+  for (let g: u64 = 0; g < groups && !stopped(); g++) {
+    readString();
+    if (stopped()) return;
+    const fixed = type == T_STREAM_2 ? 3 : 2;
+    for (let i = 0; i < fixed && !stopped(); i++) lenToken();
+    const pel = stopped() ? 0 : lenToken();
+    for (let k: u64 = 0; k < pel && !stopped(); k++) {
+      rawIdToken();
+      if (!stopped()) msTimeToken();
+      if (!stopped()) lenToken();
+    }
+    const consumers = stopped() ? 0 : lenToken();
+    for (let c: u64 = 0; c < consumers && !stopped(); c++) {
+      readString();
+      if (!stopped()) msTimeToken();
+      const own = stopped() ? 0 : lenToken();
+      for (let k: u64 = 0; k < own && !stopped(); k++) rawIdToken();
+    }
+  }
+}
+
 /** One value of RDB type `type` (after its key); its KEY token is `keyTok`. */
 function readValue(type: u8, keyTok: u32): void {
   if (type == T_STRING) {
     readString();
+    return;
+  }
+  if (type == T_STREAM || type == T_STREAM_2) {
+    readStream(type, keyTok);
     return;
   }
   if (type == T_LIST || type == T_SET || type == T_HASH || type == T_ZSET || type == T_ZSET_2) {

@@ -58,6 +58,9 @@ async function contents(run: Run, key: string): Promise<unknown> {
       return ['hash', pairs.sort((a, b) => (a[0]! < b[0]! ? -1 : 1))];
     }
     case 'zset': return ['zset', await run(['ZRANGE', key, '0', '-1', 'WITHSCORES'])];
+    // Entries, node count, last/first/max-deleted ids, entries-added, groups with entries-read and lag,
+    // their PELs with delivery times and counts, consumers with seen-times and PELs.
+    case 'stream': return ['stream', await run(['XINFO', 'STREAM', key, 'FULL', 'COUNT', '0'])];
     default: return [type];
   }
 }
@@ -294,7 +297,7 @@ test('RESTORE checks and error texts, in Redis order; nothing changes on error',
   assert.is(err(['RESTORE', 'k', '0', payload(typed(0, rdbStr('new')), 11), 'REPLACE']), 'ERR DUMP payload version or checksum are wrong');
   assert.is(err(['RESTORE', 'k', '0', payload(Buffer.from([0, 10, 1, 2])), 'REPLACE']), 'ERR Bad data format');
   assert.is(err(['RESTORE', 'k', '0', payload(Buffer.from([8, 1, 2, 3])), 'REPLACE']), 'ERR Bad data format');
-  assert.is(err(['RESTORE', 'k', '0', payload(typed(15, rdbLen(0))), 'REPLACE']), 'ERR RESTORE of stream values is not supported yet');
+  assert.is(err(['RESTORE', 'k', '0', payload(typed(15, rdbLen(0))), 'REPLACE']), 'ERR Bad data format');
   assert.is(err(['WRONG']) !== undefined, true);
   assert.equal(js(exec(s, ['GET', 'k'])), 'old');
   assert.is(js(exec(s, ['EXISTS', 'n'])), 0);
@@ -460,6 +463,211 @@ test('an RDB file with compact encodings and LZF strings reads in small chunks',
   }
 });
 
+// ------------------------------------------------------------------ streams (test-side encoder)
+
+/** An RDB length up to 2^64-1. */
+function rdbLen64(n: bigint): Buffer {
+  if (n < 2n ** 32n) return rdbLen(Number(n));
+  const b = Buffer.alloc(9);
+  b[0] = 0x81;
+  b.writeBigUInt64BE(n, 1);
+  return b;
+}
+const id16 = (ms: bigint, seq: bigint) => { const b = Buffer.alloc(16); b.writeBigUInt64BE(ms, 0); b.writeBigUInt64BE(seq, 8); return b; };
+const ms8 = (t: number) => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(t)); return b; };
+type Id = [bigint, bigint];
+interface XEntry { id: Id; deleted?: boolean; fields: string[]; values: string[] }
+interface XNode { master: Id; fields: string[]; entries: XEntry[] }
+interface XGroup { name: string; last: Id; entriesRead: bigint; pel: [Id, number, bigint][]; consumers: [string, number, Id[]][] }
+interface XStream { nodes: XNode[]; length: bigint; last: Id; first: Id; maxDeleted: Id; added: bigint; groups: XGroup[] }
+
+/** A node's listpack elements as t_stream.c lays them out (master entry, then flags, id deltas, fields/values, lp-count). */
+function streamListpack(n: XNode): Elem[] {
+  const live = n.entries.filter((e) => !e.deleted).length;
+  const out: Elem[] = [BigInt(live), BigInt(n.entries.length - live), BigInt(n.fields.length), ...n.fields, 0n];
+  for (const e of n.entries) {
+    const same = e.fields.join('\0') === n.fields.join('\0');
+    out.push(BigInt((same ? 2 : 0) | (e.deleted ? 1 : 0)), BigInt.asIntN(64, e.id[0] - n.master[0]), BigInt.asIntN(64, e.id[1] - n.master[1]));
+    if (same) out.push(...e.values.map(lpElem), BigInt(e.values.length + 3));
+    else {
+      out.push(BigInt(e.fields.length));
+      e.fields.forEach((f, i) => out.push(lpElem(f), lpElem(e.values[i]!)));
+      out.push(BigInt(2 * e.fields.length + 4));
+    }
+  }
+  return out;
+}
+/** A string element as lpAppend stores it: canonical int64 text as an integer. */
+function lpElem(s: string): Elem {
+  if (/^(0|-?[1-9][0-9]{0,18})$/.test(s)) { const v = BigInt(s); if (v >= -(2n ** 63n) && v < 2n ** 63n) return v; }
+  return s;
+}
+/** A stream value: type byte 19 (or 15: no first id, max deleted id, entries added, entries read). */
+function streamBody(x: XStream, type: 15 | 19 = 19): Buffer {
+  const parts: Buffer[] = [Buffer.from([type]), rdbLen(x.nodes.length)];
+  for (const n of x.nodes) parts.push(rdbStr(id16(...n.master)), rdbStr(listpack(streamListpack(n))));
+  const id = (i: Id) => Buffer.concat([rdbLen64(i[0]), rdbLen64(i[1])]);
+  parts.push(rdbLen64(x.length), id(x.last));
+  if (type === 19) parts.push(id(x.first), id(x.maxDeleted), rdbLen64(x.added));
+  parts.push(rdbLen(x.groups.length));
+  for (const g of x.groups) {
+    parts.push(rdbStr(g.name), id(g.last));
+    if (type === 19) parts.push(rdbLen64(BigInt.asUintN(64, g.entriesRead)));
+    parts.push(rdbLen(g.pel.length));
+    for (const [pid, t, n] of g.pel) parts.push(id16(...pid), ms8(t), rdbLen64(n));
+    parts.push(rdbLen(g.consumers.length));
+    for (const [name, seen, own] of g.consumers) {
+      parts.push(rdbStr(name), ms8(seen), rdbLen(own.length));
+      for (const o of own) parts.push(id16(...o));
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+const X_SAMPLE: XStream = {
+  nodes: [
+    { master: [5n, 0n], fields: ['a', 'b'], entries: [
+      { id: [5n, 0n], fields: ['a', 'b'], values: ['1', 'x'] },
+      { id: [5n, 3n], deleted: true, fields: ['c'], values: ['y'] },
+      { id: [7n, 1n], fields: ['a', 'b'], values: ['-7', ''] },
+    ] },
+    // A second node; its seq delta wraps around (uint64 arithmetic stored as int64).
+    { master: [9n, 2n ** 64n - 1n], fields: ['f'], entries: [
+      { id: [9n, 2n ** 64n - 1n], fields: ['f'], values: ['9223372036854775807'] },
+      { id: [10n, 0n], fields: ['f', '1'], values: ['-9223372036854775808', 'v'.repeat(70)] },
+    ] },
+  ],
+  length: 4n, last: [10n, 0n], first: [5n, 0n], maxDeleted: [5n, 3n], added: 5n,
+  groups: [
+    { name: 'grp', last: [7n, 1n], entriesRead: 3n, pel: [[[5n, 0n], T0, 2n], [[7n, 1n], T0 + 10, 1n]], consumers: [['alice', T0 + 5, [[5n, 0n]]], ['bob', T0 + 10, [[7n, 1n]]], ['idle', T0 - 1, []]] },
+    { name: 'new', last: [10n, 0n], entriesRead: -1n, pel: [], consumers: [] },
+  ],
+};
+
+test('streams: a hand-built type 19 value restores exactly, and our DUMP writes the same bytes back', () => {
+  const body = streamBody(X_SAMPLE);
+  const s = newStore();
+  assert.equal(js(exec(s, ['RESTORE', 'x', '0', payload(body)])), 'OK');
+  assert.equal(js(exec(s, ['XRANGE', 'x', '-', '+'])), [
+    ['5-0', ['a', '1', 'b', 'x']], ['7-1', ['a', '-7', 'b', '']],
+    ['9-18446744073709551615', ['f', '9223372036854775807']], ['10-0', ['f', '-9223372036854775808', '1', 'v'.repeat(70)]],
+  ]);
+  const full = js(exec(s, ['XINFO', 'STREAM', 'x', 'FULL'])) as unknown[];
+  const field = (arr: unknown[], name: string) => arr[arr.indexOf(name) + 1];
+  assert.is(field(full, 'length'), 4);
+  assert.is(field(full, 'radix-tree-keys'), 2);
+  assert.is(field(full, 'last-generated-id'), '10-0');
+  assert.is(field(full, 'max-deleted-entry-id'), '5-3');
+  assert.is(field(full, 'entries-added'), 5);
+  assert.is(field(full, 'recorded-first-entry-id'), '5-0');
+  const [grp, fresh] = field(full, 'groups') as unknown[][];
+  assert.equal(field(grp!, 'pending'), [['5-0', 'alice', T0, 2], ['7-1', 'bob', T0 + 10, 1]]);
+  assert.equal(field(grp!, 'consumers'), [
+    ['name', 'alice', 'seen-time', T0 + 5, 'pel-count', 1, 'pending', [['5-0', T0, 2]]],
+    ['name', 'bob', 'seen-time', T0 + 10, 'pel-count', 1, 'pending', [['7-1', T0 + 10, 1]]],
+    ['name', 'idle', 'seen-time', T0 - 1, 'pel-count', 0, 'pending', []],
+  ]);
+  assert.is(field(grp!, 'entries-read'), 3);
+  assert.is(field(fresh!, 'entries-read'), null);
+  // Written back byte for byte as built here (Redis's layout).
+  assert.ok((exec(s, ['DUMP', 'x']) as { value: Buffer }).value.equals(payload(body)));
+  // The commands work on the restored structure: appends go to the tail node, deletes mark tombstones.
+  assert.is(js(exec(s, ['XADD', 'x', '10-1', 'f', 'tail'])), '10-1');
+  assert.is(js(exec(s, ['XDEL', 'x', '7-1'])), 1);
+  assert.is(js(exec(s, ['XLEN', 'x'])), 4);
+  assert.is(js(exec(s, ['XACK', 'x', 'grp', '5-0'])), 1);
+});
+
+test('streams: type 15 (Redis 5/6) reads with the counters Redis 7.0 derives', () => {
+  const s = newStore();
+  assert.equal(js(exec(s, ['RESTORE', 'x', '0', payload(streamBody(X_SAMPLE, 15))])), 'OK');
+  const full = js(exec(s, ['XINFO', 'STREAM', 'x', 'FULL'])) as unknown[];
+  const field = (arr: unknown[], name: string) => arr[arr.indexOf(name) + 1];
+  assert.is(field(full, 'entries-added'), 4);
+  assert.is(field(full, 'max-deleted-entry-id'), '0-0');
+  assert.is(field(full, 'recorded-first-entry-id'), '5-0');
+  const [grp, fresh] = field(full, 'groups') as unknown[][];
+  // streamEstimateDistanceFromFirstEverEntry: 7-1 is neither the first nor the last id; 10-0 is the last.
+  assert.is(field(grp!, 'entries-read'), null);
+  assert.is(field(fresh!, 'entries-read'), 4);
+  // Written as type 19.
+  assert.is((exec(s, ['DUMP', 'x']) as { value: Buffer }).value[0], 19);
+});
+
+test('streams: round trip inside our store (nodes, tombstones, groups, empty streams)', async () => {
+  const a = newStore();
+  for (let i = 1; i <= 260; i++) exec(a, ['XADD', 'big', `${i}-${i % 4}`, 'f', String(i * 7919 - 1e6), 'g', i % 40 ? `v${i}` : 'w'.repeat(900), ...(i % 9 ? [] : ['h', ''])]);
+  exec(a, ['XDEL', 'big', ...Array.from({ length: 100 }, (_, i) => `${i + 101}-${(i + 101) % 4}`)]);
+  exec(a, ['XTRIM', 'big', 'MAXLEN', '100']);
+  exec(a, ['XGROUP', 'CREATE', 'big', 'g', '0']);
+  exec(a, ['XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '7', 'STREAMS', 'big', '>'], T0 + 1);
+  exec(a, ['XREADGROUP', 'GROUP', 'g', 'c2', 'COUNT', '3', 'STREAMS', 'big', '>'], T0 + 2);
+  exec(a, ['XADD', 'gone', '5-5', 'a', 'b']);
+  exec(a, ['XDEL', 'gone', '5-5']);
+  exec(a, ['XGROUP', 'CREATE', 'mk', 'g', '$', 'MKSTREAM']);
+  const b = newStore();
+  for (const k of ['big', 'gone', 'mk']) {
+    const p = (exec(a, ['DUMP', k]) as { value: Buffer }).value;
+    assert.is(p[0], 19);
+    assert.equal(js(exec(b, ['RESTORE', k, '0', p])), 'OK', k);
+    assert.equal(await contents(oursRun(b), k), await contents(oursRun(a), k), k);
+    assert.ok((exec(b, ['DUMP', k]) as { value: Buffer }).value.equals(p), `${k}: same bytes again`);
+  }
+  assert.is(js(exec(b, ['XLEN', 'gone'])), 0);
+  assert.is(js(exec(b, ['EXISTS', 'mk'])), 1);
+});
+
+test('streams: damaged or inconsistent values are refused (Bad data format)', () => {
+  const clone = (): XStream => structuredClone(X_SAMPLE);
+  const bad: [string, Buffer][] = [];
+  const body = streamBody(X_SAMPLE);
+  // Hand-edited listpacks (checked as streamValidateListpackIntegrity does, plus the counts).
+  const withLp = (lp: Buffer) => Buffer.concat([Buffer.from([19]), rdbLen(1), rdbStr(id16(1n, 0n)), rdbStr(lp), rdbLen(1), rdbLen(1), rdbLen(0), rdbLen(1), rdbLen(0), rdbLen(0), rdbLen(0), rdbLen(1), rdbLen(0)]);
+  const withNode = (elems: Elem[]) => withLp(listpack(elems));
+  const good: Elem[] = [1n, 0n, 1n, 'f', 0n, 2n, 0n, 0n, 'v', 4n];
+  assert.equal(js(exec(newStore(), ['RESTORE', 'x', '0', payload(withNode(good))])), 'OK');
+  bad.push(['lp-count', withNode([1n, 0n, 1n, 'f', 0n, 2n, 0n, 0n, 'v', 5n])]);
+  bad.push(['entry count', withNode([2n, 0n, 1n, 'f', 0n, 2n, 0n, 0n, 'v', 4n])]);
+  bad.push(['deleted count', withNode([1n, 1n, 1n, 'f', 0n, 2n, 0n, 0n, 'v', 4n])]);
+  bad.push(['flags say deleted', withNode([1n, 0n, 1n, 'f', 0n, 3n, 0n, 0n, 'v', 4n])]);
+  bad.push(['master terminator', withNode([1n, 0n, 1n, 'f', 1n, 2n, 0n, 0n, 'v', 4n])]);
+  bad.push(['count not an integer', withNode(['one', 0n, 1n, 'f', 0n, 2n, 0n, 0n, 'v', 4n])]);
+  bad.push(['trailing element', withNode([...good, 'extra'])]);
+  bad.push(['entry cut short', withNode([1n, 0n, 1n, 'f', 0n, 2n, 0n, 0n])]);
+  bad.push(['empty listpack', Buffer.concat([Buffer.from([19]), rdbLen(1), rdbStr(id16(1n, 0n)), rdbStr(listpack([]))])]);
+  bad.push(['node key size', Buffer.concat([Buffer.from([19]), rdbLen(1), rdbStr(Buffer.alloc(15)), rdbStr(listpack(good))])]);
+  const lpBack = listpack(good); lpBack[7] = 9; // the first element's back length
+  bad.push(['listpack back length', withLp(lpBack)]);
+  const lpSize = listpack(good); lpSize.writeUInt32LE(lpSize.length + 1, 0);
+  bad.push(['listpack size', withLp(lpSize)]);
+  bad.push(['consumer name length', (() => { const b = Buffer.from(body); b[b.indexOf(Buffer.from('alice')) - 1] = 0x7f; return b; })()]);
+  let x = clone(); x.nodes[1]!.master = [5n, 0n];
+  bad.push(['two nodes with one master id', streamBody(x)]);
+  x = clone(); x.nodes = [];
+  bad.push(['length without nodes', streamBody(x)]);
+  x = clone(); x.groups[1]!.name = 'grp';
+  bad.push(['duplicate group', streamBody(x)]);
+  x = clone(); x.groups[0]!.consumers[2]![0] = 'alice';
+  bad.push(['duplicate consumer', streamBody(x)]);
+  x = clone(); x.groups[0]!.consumers[0]![2] = [[6n, 0n]];
+  bad.push(['consumer PEL id not in the group PEL', streamBody(x)]);
+  x = clone(); x.groups[0]!.consumers[1]![2] = [[5n, 0n]];
+  bad.push(['PEL id owned twice', streamBody(x)]);
+  x = clone(); x.groups[0]!.consumers[1]![2] = [];
+  bad.push(['PEL entry without consumer', streamBody(x)]);
+  x = clone(); x.groups[0]!.pel.push([[5n, 0n], T0, 1n]);
+  bad.push(['PEL id twice', streamBody(x)]);
+  bad.push(['truncated', body.subarray(0, body.length - 20)]);
+  bad.push(['cut in the metadata', body.subarray(0, body.indexOf(Buffer.from('grp')) - 4)]);
+  for (const [name, b] of bad) {
+    assert.throws(() => decodeValue(b), (e: unknown) => e instanceof RdbValueError, name);
+    const s = newStore();
+    exec(s, ['SET', 'k', 'keep']);
+    assert.equal(js(exec(s, ['RESTORE', 'k', '0', payload(b), 'REPLACE'])), { err: 'ERR Bad data format' }, name);
+    assert.equal(js(exec(s, ['GET', 'k'])), 'keep', name);
+  }
+});
+
 // ------------------------------------------------------------------ against redis-server
 
 const haveRedis = !spawnSync('redis-server', ['--version']).error;
@@ -547,6 +755,77 @@ const CASES: Case[] = [
   { key: 'z:longmember', build: [['ZADD', 'z:longmember', '1', 'm'.repeat(100), '2', 'n']], rdbType: 5 },
 ];
 
+/** XADD commands for `n` entries of `key`, entry i from `f`. */
+const xadds = (key: string, n: number, f: (i: number) => string[]) => range(n, (i) => String(i)).map((_, i) => ['XADD', key, ...f(i)]);
+
+const STREAM_CASES: Case[] = [
+  { key: 'x:small', rdbType: 19, build: [['XADD', 'x:small', '1-1', 'a', '1', 'b', 'hello'], ['XADD', 'x:small', '1-2', 'a', '2', 'b', 'x'], ['XADD', 'x:small', '2-0', 'c', '-5']] },
+  {
+    // Nodes split on 100 entries and on 4 KB; master fields shared or not; ids with seq deltas below the master's.
+    key: 'x:nodes', rdbType: 19,
+    build: xadds('x:nodes', 450, (i) => [`${1000 + Math.floor(i / 3)}-${(i * 7) % 5}`, 'f', String(i * 7919 - 1e6), 'g', i % 50 === 0 ? 'z'.repeat(300 + i) : `v${i}`, ...(i % 7 === 0 ? ['h', 'extra'] : [])]),
+  },
+  {
+    // Tombstones: scattered XDELs, a whole node deleted, an exact MAXLEN trim marking entries deleted.
+    key: 'x:deleted', rdbType: 19,
+    build: [
+      ...xadds('x:deleted', 250, (i) => [`${i + 1}-0`, 'f', `v${i}`]),
+      ['XDEL', 'x:deleted', ...range(40, (i) => `${3 * i + 1}-0`)],
+      ['XDEL', 'x:deleted', ...range(100, (i) => `${i + 101}-0`)],
+      ['XTRIM', 'x:deleted', 'MAXLEN', '60'],
+      ['XADD', 'x:deleted', '300-0', 'other', 'fields', 'n', '2'],
+    ],
+  },
+  {
+    key: 'x:values', rdbType: 19,
+    build: [
+      ['XADD', 'x:values', '1-0', '1', '9223372036854775807', '-5', '-9223372036854775808', 'big', '9223372036854775808', 'z', '0', 'mz', '-0', 'lead', '007', 'e', ''],
+      ['XADD', 'x:values', '1-1', '1', '127', '-5', '128', 'big', '-4096', 'z', '4095', 'mz', '4096', 'lead', '-32769', 'e', '8388608'],
+      ['XADD', 'x:values', '1-2', 's63', 'x'.repeat(63), 's64', 'x'.repeat(64), 's4095', 'y'.repeat(4095)],
+      ['XADD', 'x:values', '1-3', 's4096', 'y'.repeat(4096), 'bin', noise(6000, 5)],
+      ['XADD', 'x:values', '2-0', B('\x00\xff'), '\r\n'],
+    ],
+  },
+  {
+    // uint64 id arithmetic: seq wraps from 2^64-1, ms jumps to the top.
+    key: 'x:maxids', rdbType: 19,
+    build: [['XADD', 'x:maxids', '5-18446744073709551615', 'a', '1'], ['XADD', 'x:maxids', '6-0', 'a', '2'], ['XADD', 'x:maxids', '18446744073709551615-0', 'a', '3']],
+  },
+  {
+    // XSETID below a tombstone: later appends land after larger ids in the tail node.
+    key: 'x:setid', rdbType: 19,
+    build: [
+      ['XADD', 'x:setid', '1-0', 'a', '1'], ['XADD', 'x:setid', '2-0', 'a', '2'], ['XADD', 'x:setid', '3-0', 'a', '3'],
+      ['XDEL', 'x:setid', '3-0'], ['XSETID', 'x:setid', '2-5'], ['XADD', 'x:setid', '2-6', 'a', '4'],
+      ['XSETID', 'x:setid', '2-9', 'ENTRIESADDED', '10', 'MAXDELETEDID', '2-7'],
+    ],
+  },
+  { key: 'x:empty', rdbType: 19, build: [['XADD', 'x:empty', '5-5', 'a', 'b'], ['XDEL', 'x:empty', '5-5']] },
+  { key: 'x:mkstream', rdbType: 19, build: [['XGROUP', 'CREATE', 'x:mkstream', 'g', '$', 'MKSTREAM']] },
+  {
+    // Groups: PELs across consumers, acks, claims with TIME and RETRYCOUNT, a consumer with nothing pending,
+    // NOACK reads, entries-read set by hand, a pending entry whose stream entry is deleted.
+    key: 'x:groups', rdbType: 19,
+    build: [
+      ...xadds('x:groups', 130, (i) => [`${i + 1}-1`, 'f', `v${i}`]),
+      ['XGROUP', 'CREATE', 'x:groups', 'g1', '0'],
+      ['XGROUP', 'CREATE', 'x:groups', 'g2', '$'],
+      ['XGROUP', 'CREATE', 'x:groups', '\x00bin', '0', 'ENTRIESREAD', '0'],
+      ['XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '5', 'STREAMS', 'x:groups', '>'],
+      ['XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '110', 'STREAMS', 'x:groups', '>'],
+      ['XACK', 'x:groups', 'g1', '2-1', '50-1'],
+      ['XGROUP', 'CREATECONSUMER', 'x:groups', 'g1', 'carol'],
+      ['XGROUP', 'CREATECONSUMER', 'x:groups', 'g1', 'zed'],
+      ['XCLAIM', 'x:groups', 'g1', 'carol', '0', '6-1', '7-1', 'TIME', '1600000000000', 'RETRYCOUNT', '7'],
+      ['XGROUP', 'SETID', 'x:groups', 'g2', '10-1', 'ENTRIESREAD', '3'],
+      ['XREADGROUP', 'GROUP', 'g2', 'dave', 'NOACK', 'COUNT', '2', 'STREAMS', 'x:groups', '>'],
+      ['XREADGROUP', 'GROUP', '\x00bin', B('\xffc'), 'COUNT', '1', 'STREAMS', 'x:groups', '>'],
+      ['XDEL', 'x:groups', '3-1'],
+    ],
+  },
+];
+CASES.push(...STREAM_CASES);
+
 test('redis-server DUMP -> our RESTORE, and our DUMP -> redis-server RESTORE: same contents', async () => {
   if (!haveRedis) { console.log('  (redis-server not installed: skipped)'); return; }
   const { proc, r } = await startRedis();
@@ -581,6 +860,34 @@ test('redis-server DUMP -> our RESTORE, and our DUMP -> redis-server RESTORE: sa
     assert.equal(await rr(['RESTORE', 'ttl', '100000', p]), 'OK');
     const pttl = (await rr(['PTTL', 'ttl'])) as number;
     assert.ok(pttl > 90000 && pttl <= 100000);
+  } finally {
+    r.disconnect();
+    proc.kill('SIGKILL');
+  }
+});
+
+test('streams: our DUMP is byte for byte redis-server\'s (rdbcompression no), and redis-server checks ours deeply', async () => {
+  if (!haveRedis) { console.log('  (redis-server not installed: skipped)'); return; }
+  const { proc, r } = await startRedis();
+  try {
+    const rr = redisRun(r);
+    assert.equal(await rr(['CONFIG', 'SET', 'rdbcompression', 'no', 'sanitize-dump-payload', 'yes']), 'OK');
+    const built = newStore();
+    const restored = newStore();
+    for (const c of STREAM_CASES) {
+      for (const cmd of c.build) assert.equal(js(exec(built, cmd)), await rr(cmd), `${c.key}: ${cmd.slice(0, 4).join(' ')}`);
+      const theirs = (await r.dumpBuffer(c.key))!;
+      // Redis's payload into ours and back out: the same bytes, delivery and seen times included.
+      assert.equal(js(exec(restored, ['RESTORE', c.key, '0', theirs])), 'OK', c.key);
+      assert.ok((exec(restored, ['DUMP', c.key]) as { value: Buffer }).value.equals(theirs), `${c.key}: RESTORE then DUMP gives redis-server's bytes`);
+      // Built here: the same listpacks and counters; only the times of group reads differ (the two clocks).
+      const ours = (exec(built, ['DUMP', c.key]) as { value: Buffer }).value;
+      const clocked = c.build.some((cmd) => /^(XREADGROUP|XCLAIM|XAUTOCLAIM)$/i.test(String(cmd[0])) || /^CREATECONSUMER$/i.test(String(cmd[1])));
+      if (!clocked) assert.ok(ours.equals(theirs), `${c.key}: built here, same bytes`);
+      // With deep sanitization on, redis-server takes our payload.
+      assert.equal(await rr(['RESTORE', `${c.key}:ours`, '0', ours]), 'OK', c.key);
+      assert.equal(await contents(rr, `${c.key}:ours`), await contents(oursRun(built), c.key), c.key);
+    }
   } finally {
     r.disconnect();
     proc.kill('SIGKILL');

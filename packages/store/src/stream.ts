@@ -403,6 +403,17 @@ export class Stream {
     return this.groups?.get(name.toString('latin1'));
   }
 
+  /**
+   * Loading (RDB): the nodes as a snapshot or DUMP holds them, in master id
+   * order, each with its listpack's size. Length, ids and counters are set
+   * by the loader from the saved fields, as Redis takes them.
+   */
+  loadNodes(nodes: StreamNode[]): void {
+    this.nodes = nodes;
+    this.nodeBytes = 0;
+    for (const n of nodes) this.nodeBytes += n.bytes;
+  }
+
   /** Groups in Redis's order (bytewise by name). */
   sortedGroups(): ConsumerGroup[] {
     if (!this.groups) return [];
@@ -451,6 +462,22 @@ export class Stream {
     }
     return s;
   }
+}
+
+/** A group's entries-read counter that is not known. */
+export const INVALID_ENTRIES_READ = -1n;
+
+/** streamEstimateDistanceFromFirstEverEntry: an id's logical read counter, or -1 when unknown. */
+export function estimateDistance(st: Stream, id: StreamId): bigint {
+  if (st.entriesAdded === 0n) return 0n;
+  if (st.length === 0 && id <= st.lastId) return st.entriesAdded;
+  if (id === st.lastId) return st.entriesAdded;
+  if (id > st.lastId) return INVALID_ENTRIES_READ;
+  if (st.maxDeletedId === 0n || st.maxDeletedId < st.firstId) {
+    if (id < st.firstId) return st.entriesAdded - BigInt(st.length);
+    if (id === st.firstId) return st.entriesAdded - BigInt(st.length) + 1n;
+  }
+  return INVALID_ENTRIES_READ;
 }
 
 /** Nodes of a compressed radix tree over keys[from, to) (sorted, equal length) sharing their first `depth` bytes. */

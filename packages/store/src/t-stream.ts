@@ -11,7 +11,7 @@ import { valueBytes } from './keyspace.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, isErr } from './args.js';
 import { parseInt64 } from './numbers.js';
 import {
-  Stream, ConsumerGroup, Consumer, MAX_ID, U64, formatId, idMs, idSeq, makeId,
+  Stream, ConsumerGroup, Consumer, MAX_ID, U64, INVALID_ENTRIES_READ, estimateDistance, formatId, idMs, idSeq, makeId,
   type StreamEntry, type StreamId, type Nack, type TrimSpec,
 } from './stream.js';
 
@@ -19,7 +19,6 @@ type StreamEntryKey = KeyEntry & { value: { type: 'stream'; stream: Stream } };
 
 const ERR_INVALID_ID = error('ERR Invalid stream ID specified as stream command argument');
 const ERR_NO_SUCH_KEY = error(Errors.noSuchKey);
-const INVALID_ENTRIES_READ = -1n;
 
 // --------------------------------------------------------------------------
 // Argument helpers with C string semantics: Redis compares options with
@@ -207,19 +206,6 @@ function rangeHasTombstones(st: Stream, start: StreamId | null, end: StreamId | 
   if (st.length === 0 || st.maxDeletedId === 0n) return false;
   if (st.firstId > st.maxDeletedId) return false;
   return (start ?? 0n) <= st.maxDeletedId && st.maxDeletedId <= (end ?? MAX_ID);
-}
-
-/** streamEstimateDistanceFromFirstEverEntry: an id's logical read counter, or -1 when unknown. */
-function estimateDistance(st: Stream, id: StreamId): bigint {
-  if (st.entriesAdded === 0n) return 0n;
-  if (st.length === 0 && id <= st.lastId) return st.entriesAdded;
-  if (id === st.lastId) return st.entriesAdded;
-  if (id > st.lastId) return INVALID_ENTRIES_READ;
-  if (st.maxDeletedId === 0n || st.maxDeletedId < st.firstId) {
-    if (id < st.firstId) return st.entriesAdded - BigInt(st.length);
-    if (id === st.firstId) return st.entriesAdded - BigInt(st.length) + 1n;
-  }
-  return INVALID_ENTRIES_READ;
 }
 
 /** streamReplyWithCGLag: the group's lag, or null when it cannot be known. */

@@ -5,11 +5,17 @@ import { core, scratch } from './core.js';
 const TAG_RAW = 0;
 const TAG_STR = 1;
 const TAG_LEN = 2;
+const TAG_LP_BEGIN = 3;
+const TAG_LP_STR = 4;
+const TAG_LP_INT = 5;
+const TAG_LP_END = 6;
 
-/** Collects RDB items (raw bytes, strings, lengths) for one rdbEncode call. */
+/** Collects RDB items (raw bytes, strings, lengths, listpack elements) for one rdbEncode call. */
 export class RdbItems {
   private buf: Buffer;
   private n = 0;
+  /** Output bytes beyond twice the input size that the open items may need (listpack framing). */
+  private slack = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -76,7 +82,8 @@ export class RdbItems {
     return this;
   }
 
-  len(v: number): this {
+  /** An RDB length (a uint64). */
+  len(v: number | bigint): this {
     this.room(9);
     this.buf[this.n] = TAG_LEN;
     this.buf.writeBigUInt64LE(BigInt(v), this.n + 1);
@@ -84,24 +91,80 @@ export class RdbItems {
     return this;
   }
 
+  /** A little-endian int64 (rdbSaveMillisecondTime). */
+  i64(v: number | bigint): this {
+    this.room(13);
+    this.buf[this.n] = TAG_RAW;
+    this.buf.writeUInt32LE(8, this.n + 1);
+    this.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), this.n + 5);
+    this.n += 13;
+    return this;
+  }
+
+  /** A 128-bit number as 16 big-endian bytes (a stream id as Redis's radix trees key it). */
+  u128BE(v: bigint): this {
+    this.room(21);
+    this.buf[this.n] = TAG_RAW;
+    this.buf.writeUInt32LE(16, this.n + 1);
+    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v >> 64n), this.n + 5);
+    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.n + 13);
+    this.n += 21;
+    return this;
+  }
+
+  /** Starts a listpack, written as one RDB string when lpEnd() closes it. */
+  lpBegin(): this {
+    this.room(1);
+    this.buf[this.n++] = TAG_LP_BEGIN;
+    this.slack += 16;
+    return this;
+  }
+
+  /** A listpack element from bytes (lpAppend: integer-encoded when they are a canonical int64). */
+  lpStr(bytes: Uint8Array): this {
+    this.room(5 + bytes.length);
+    this.buf[this.n] = TAG_LP_STR;
+    this.buf.writeUInt32LE(bytes.length, this.n + 1);
+    this.buf.set(bytes, this.n + 5);
+    this.n += 5 + bytes.length;
+    return this;
+  }
+
+  /** A listpack integer element (lpAppendInteger). */
+  lpInt(v: number | bigint): this {
+    this.room(9);
+    this.buf[this.n] = TAG_LP_INT;
+    this.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), this.n + 1);
+    this.n += 9;
+    return this;
+  }
+
+  lpEnd(): this {
+    this.room(1);
+    this.buf[this.n++] = TAG_LP_END;
+    return this;
+  }
+
   reset(): void {
     this.n = 0;
+    this.slack = 0;
   }
 
   /** RDB bytes for the items so far (then reset), and the CRC64 continued from `crc`. */
   encode(crc: bigint): { bytes: Buffer; crc: bigint } {
     const inLen = this.n;
-    const outMax = inLen * 2 + 16;
+    const outMax = inLen * 2 + 16 + this.slack;
     const { ptr, mem } = scratch(inLen + outMax);
     mem.set(this.buf.subarray(0, inLen), ptr);
     const out = ptr + inLen;
     const written = core.rdbEncode(ptr, inLen, out, BigInt.asIntN(64, crc));
     this.n = 0;
+    this.slack = 0;
     return { bytes: Buffer.from(mem.subarray(out, out + written)), crc: BigInt.asUintN(64, core.rdbLastCrc()) };
   }
 }
 
-export const RdbToken = { version: 1, aux: 2, selectDb: 3, resizeDb: 4, expireMs: 5, key: 6, str: 7, int: 8, double: 9, eof: 10 } as const;
+export const RdbToken = { version: 1, aux: 2, selectDb: 3, resizeDb: 4, expireMs: 5, key: 6, str: 7, int: 8, double: 9, eof: 10, len: 11, listpack: 12 } as const;
 
 const ERRORS = [
   '',
@@ -113,7 +176,7 @@ const ERRORS = [
   'data after the end-of-file marker',
   'an impossible length',
   'a damaged ziplist, listpack, intset or zipmap',
-  'a value type this reader does not take (stream or module)',
+  'a value type this reader does not take (module)',
 ];
 
 /** Why a decode call stopped early (bit mask). */
@@ -122,7 +185,11 @@ const SHORT_INPUT = 1, SHORT_TOKENS = 2, SHORT_EXTRA = 4;
 export interface RdbTokens {
   readonly count: number;
   readonly kind: Uint32Array;
-  /** STR: where the bytes are, in `area` (0 the input, 1 `extra`). KEY: plain type (0 string, 1 list, 2 set, 4 hash, 5 zset) in `len`, the RDB type in `area`, the element count (pairs for hashes and sorted sets) in `num`. */
+  /**
+   * STR and LISTPACK: where the bytes are, in `area` (0 the input, 1 `extra`); a LISTPACK's element count in `num`.
+   * KEY: plain type (0 string, 1 list, 2 set, 4 hash, 5 zset, 15 stream) in `len`, the RDB type in `area`, the
+   * element count (pairs for hashes and sorted sets, nodes for streams) in `num`.
+   */
   readonly off: Uint32Array;
   readonly len: Uint32Array;
   readonly area: Uint32Array;

@@ -5,7 +5,7 @@
 // server hands them to the Store as extra commands.
 import { NIL, OK, bulk, error, Errors, type Reply } from '@redisraft-wasm/resp';
 import { parseInt64, type CommandContext, type StoreCommand } from '@redisraft-wasm/store';
-import { RDB_STREAM_TYPES, RdbValueError, decodeValue, dumpPayload, dumpPayloadOk } from '../persistence/rdb-value.js';
+import { RdbValueError, decodeValue, dumpPayload, dumpPayloadOk } from '../persistence/rdb-value.js';
 
 const ERR_PAYLOAD = error('ERR DUMP payload version or checksum are wrong');
 const ERR_BAD_DATA = error('ERR Bad data format');
@@ -14,7 +14,6 @@ const ERR_BUSYKEY = error('BUSYKEY Target key name already exists.');
 function dump(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const e = ctx.db.get(argv[1]!, ctx.nowMs);
   if (!e) return NIL;
-  if (e.value.type === 'stream') return error('ERR DUMP of stream values is not supported yet');
   return bulk(dumpPayload(e.value));
 }
 
@@ -59,7 +58,6 @@ function restore(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     value = decodeValue(payload.subarray(0, payload.length - 10)).value;
   } catch (e) {
     if (!(e instanceof RdbValueError)) throw e;
-    if (RDB_STREAM_TYPES.includes(payload[0]!)) return error('ERR RESTORE of stream values is not supported yet');
     return ERR_BAD_DATA;
   }
 

@@ -10,10 +10,9 @@ import { index as idx, term as trm, type Index, type MemberInfo, type Term } fro
 import type { Store, StoreSnapshot, Value } from '@redisraft-wasm/store';
 import { RdbItems, RdbToken, decodeRdb, tokenBytes } from '@redisraft-wasm/wasm';
 import { fsyncDir } from './fs-util.js';
-import { RdbValueError, valueFromTokens } from './rdb-value.js';
+import { RdbValueError, rdbTypeOf, valueFromTokens, writeValueBody } from './rdb-value.js';
 
 export const RDB_VERSION = 10;
-const TYPE = { string: 0, list: 1, set: 2, hash: 4, zset: 5 } as const;
 const OP_AUX = 0xfa, OP_SELECTDB = 0xfe, OP_RESIZEDB = 0xfb, OP_EXPIRETIME_MS = 0xfc, OP_EOF = 0xff;
 /** Keys per slice: one slice is encoded and written per event-loop turn. */
 const SLICE_KEYS = 2000;
@@ -52,32 +51,10 @@ function header(items: RdbItems, info: SnapshotInfo, snap: StoreSnapshot, redisV
   items.byte(OP_RESIZEDB).len(snap.keys).len(snap.expires);
 }
 
+/** A key and its value; every type the store holds has an RDB encoding (rdb-value.ts). */
 function encodeValue(items: RdbItems, key: Buffer, v: Value): void {
-  switch (v.type) {
-    case 'string':
-      items.byte(TYPE.string).str(key).str(v.data);
-      return;
-    case 'list':
-      items.byte(TYPE.list).str(key).len(v.items.length);
-      for (let i = 0; i < v.items.length; i++) items.str(v.items.at(i));
-      return;
-    case 'set':
-      items.byte(TYPE.set).str(key).len(v.members.size);
-      for (const m of v.members) items.str(m);
-      return;
-    case 'hash':
-      items.byte(TYPE.hash).str(key).len(v.fields.size);
-      for (const [f, val] of v.fields) items.str(f).str(val);
-      return;
-    case 'zset':
-      // RDB_TYPE_ZSET_2: binary double scores.
-      items.byte(TYPE.zset).str(key).len(v.zset.size);
-      for (const node of v.zset) items.str(node.member).f64(node.score);
-      return;
-    default:
-      // A type without an RDB encoding yet: the snapshot fails loudly rather than leave the key out.
-      throw new Error(`no RDB encoding for value type ${(v as Value).type} yet`);
-  }
+  items.byte(rdbTypeOf(v)).str(key);
+  writeValueBody(items, v);
 }
 
 /**

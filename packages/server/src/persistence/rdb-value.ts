@@ -1,20 +1,22 @@
 // One value in RDB form (a type byte, then the value), as DUMP and RESTORE
 // carry it and as a snapshot holds it after each key. Writing uses the plain
-// RDB types (string, list, set, hash, ZSET_2), which every Redis reads;
-// reading takes everything Redis 7.0 writes too: LZF-compressed strings,
-// ziplists, listpacks, intsets, quicklists, zipmaps and text-score zsets
+// RDB types (string, list, set, hash, ZSET_2), which every Redis reads, and
+// STREAM_LISTPACKS_2 for streams (rdb-stream.ts); reading takes everything
+// Redis 7.0 writes too: LZF-compressed strings, ziplists, listpacks,
+// intsets, quicklists, zipmaps, text-score zsets and both stream types
 // (the byte walking is in wasm, assembly/rdb-codec.ts).
 import { Deque, ZSet, parseFloatStrict, type Value } from '@redisraft-wasm/store';
 import { RdbItems, RdbToken, crc64, decodeRdbValue, tokenBytes, type RdbTokens } from '@redisraft-wasm/wasm';
+import { RdbStreamError, streamFromTokens, writeStreamBody } from './rdb-stream.js';
 
 /** The RDB version this server writes, and the newest it reads (Redis 7.0's). */
 export const RDB_VERSION = 10;
 
 /** The RDB value types written here. */
-export const RDB_TYPE = { string: 0, list: 1, set: 2, hash: 4, zset: 5 } as const;
+export const RDB_TYPE = { string: 0, list: 1, set: 2, hash: 4, zset: 5, stream: 19 } as const;
 
-/** RDB types of values this server does not hold yet: streams (15, 19). Modules (6, 7) never. */
-export const RDB_STREAM_TYPES: readonly number[] = [15, 19];
+/** The plain type a KEY token reports for both stream RDB types (15, 19). */
+const PLAIN_STREAM = 15;
 
 export class RdbValueError extends Error {
   override readonly name = 'RdbValueError';
@@ -43,8 +45,11 @@ export function writeValueBody(items: RdbItems, v: Value): void {
       items.len(v.zset.size);
       for (const node of v.zset) items.str(node.member).f64(node.score);
       return;
+    case 'stream':
+      writeStreamBody(items, v.stream);
+      return;
     default:
-      throw new RdbValueError(`no RDB encoding for ${v.type} values yet`);
+      throw new RdbValueError(`no RDB encoding for ${(v as Value).type} values`);
   }
 }
 
@@ -56,7 +61,8 @@ export function rdbTypeOf(v: Value): number {
     case 'set': return RDB_TYPE.set;
     case 'hash': return RDB_TYPE.hash;
     case 'zset': return RDB_TYPE.zset;
-    default: throw new RdbValueError(`no RDB encoding for ${v.type} values yet`);
+    case 'stream': return RDB_TYPE.stream;
+    default: throw new RdbValueError(`no RDB encoding for ${(v as Value).type} values`);
   }
 }
 
@@ -110,7 +116,8 @@ function scoreOf(t: RdbTokens, i: number, input: Uint8Array): number {
  * The value announced by the KEY token at `keyAt`, its elements starting at
  * token `from`. Returns it with the index of the token after it; the value is
  * null for an empty collection (Redis skips those in a file and refuses them
- * in RESTORE). Throws RdbValueError for duplicates and bad scores.
+ * in RESTORE; an empty stream is a value). Throws RdbValueError for
+ * duplicates, bad scores and inconsistent streams.
  */
 export function valueFromTokens(t: RdbTokens, keyAt: number, from: number, input: Uint8Array): { value: Value | null; next: number } {
   const type = t.len[keyAt]!;
@@ -118,6 +125,15 @@ export function valueFromTokens(t: RdbTokens, keyAt: number, from: number, input
   let j = from;
   const str = () => tokenBytes(t, j++, input);
   if (type === RDB_TYPE.string) return { value: { type: 'string', data: str() }, next: j };
+  if (type === PLAIN_STREAM) {
+    try {
+      const { stream, next } = streamFromTokens(t, keyAt, from, input);
+      return { value: { type: 'stream', stream }, next };
+    } catch (e) {
+      if (e instanceof RdbStreamError) throw new RdbValueError(e.message);
+      throw e;
+    }
+  }
   if (t.count - j < (type === RDB_TYPE.list || type === RDB_TYPE.set ? n : 2 * n)) throw new RdbValueError('fewer elements than announced');
   if (n === 0) return { value: null, next: j };
   switch (type) {
