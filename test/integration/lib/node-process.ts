@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export const BIN = fileURLToPath(new URL('../../../packages/redisraft-wasm/bin/redisraft-wasm.mjs', import.meta.url));
 
@@ -29,7 +29,7 @@ export interface NodeProcess {
   output(): string;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  client(options?: ConstructorParameters<typeof Redis>[2]): Redis;
+  client(options?: RedisOptions): Redis;
 }
 
 const running = new Set<ChildProcess>();
