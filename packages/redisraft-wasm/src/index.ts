@@ -4,7 +4,7 @@ import { VERSION } from './version.js';
 import { serverCommand } from './commands/server.js';
 import { clusterCommand } from './commands/cluster.js';
 import { checkLogCommand } from './commands/check-log.js';
-import { notYet } from './commands/not-yet.js';
+import { benchCommand } from './commands/bench.js';
 
 export const main = defineCommand({
   meta: { name: 'redisraft-wasm', version: VERSION, description: 'Strongly consistent, Raft-replicated, Redis-compatible database server' },
@@ -12,7 +12,7 @@ export const main = defineCommand({
     server: serverCommand,
     cluster: clusterCommand,
     'check-log': checkLogCommand,
-    bench: notYet('bench', 'Benchmark a local cluster against redis-server', 'lands with the benchmark work'),
+    bench: benchCommand,
   },
 });
 

@@ -8,7 +8,14 @@ import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { Redis } from 'ioredis';
 
-const BIN = fileURLToPath(new URL('../../bin/redisraft-wasm.mjs', import.meta.url));
+/** This CLI's bin, for spawning `server` children (also used by `bench`). */
+export const BIN = fileURLToPath(new URL('../../bin/redisraft-wasm.mjs', import.meta.url));
+
+/** The `server` arguments of local node <port>: loopback only, its files named after its port inside <dir>. */
+export function nodeArgv(port: number, dir: string, extra: readonly string[] = []): string[] {
+  return ['server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `raft${port}.rdb`,
+    `raft-log-filename=raftlog${port}.db`, `addr=127.0.0.1:${port}`, ...extra];
+}
 
 const start = defineCommand({
   meta: { name: 'start', description: 'Start N local nodes on consecutive ports, each with its own directory' },
@@ -26,9 +33,7 @@ const start = defineCommand({
       const port = base + i;
       const dir = resolve(args.dir, `node${port}`);
       mkdirSync(dir, { recursive: true });
-      const argv = ['server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `raft${port}.rdb`,
-        `raft-log-filename=raftlog${port}.db`, `addr=127.0.0.1:${port}`];
-      children.push(spawn(process.execPath, [BIN, ...argv], { stdio: 'inherit' }));
+      children.push(spawn(process.execPath, [BIN, ...nodeArgv(port, dir)], { stdio: 'inherit' }));
       consola.info(`node ${i + 1}: redis-cli -p ${port}   (data in ${join(args.dir, `node${port}`)})`);
     }
     const stopAll = () => { for (const c of children) c.kill('SIGTERM'); };
@@ -46,29 +51,35 @@ const start = defineCommand({
   },
 });
 
-/** RAFT.CLUSTER INIT on the first node, JOIN on the others, as the deployment guide does by hand. */
-async function formCluster(ports: number[]): Promise<void> {
-  const call = async (port: number, ...args: string[]): Promise<string> => {
-    const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => {});
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await c.connect();
-        break;
-      } catch (e) {
-        if (attempt > 50) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+/**
+ * One command to the local node on <port>, on a fresh connection; waits up to
+ * <waitMs> for the node to accept connections (it may still be starting).
+ */
+export async function callNode(port: number, args: readonly string[], waitMs = 15_000): Promise<string> {
+  const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => {});
+  const deadline = Date.now() + waitMs;
+  for (;;) {
     try {
-      return String(await c.call(args[0]!, ...args.slice(1)));
-    } finally {
-      c.disconnect();
+      await c.connect();
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
     }
-  };
-  const init = await call(ports[0]!, 'RAFT.CLUSTER', 'INIT');
-  consola.info(`RAFT.CLUSTER INIT on ${ports[0]}: ${init}`);
-  for (const p of ports.slice(1)) consola.info(`RAFT.CLUSTER JOIN on ${p}: ${await call(p, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${ports[0]}`)}`);
+  }
+  try {
+    return String(await c.call(args[0]!, ...args.slice(1)));
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** RAFT.CLUSTER INIT on the first node, JOIN on the others, as the deployment guide does by hand. */
+export async function formCluster(ports: readonly number[], log: (line: string) => void = (l) => consola.info(l)): Promise<void> {
+  const init = await callNode(ports[0]!, ['RAFT.CLUSTER', 'INIT']);
+  log(`RAFT.CLUSTER INIT on ${ports[0]}: ${init}`);
+  for (const p of ports.slice(1)) log(`RAFT.CLUSTER JOIN on ${p}: ${await callNode(p, ['RAFT.CLUSTER', 'JOIN', `127.0.0.1:${ports[0]}`])}`);
 }
 
 export const clusterCommand = defineCommand({
