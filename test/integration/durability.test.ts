@@ -174,7 +174,8 @@ class Writer {
 
 async function crashTest(fsync: string, kills: number): Promise<void> {
   const dirs3 = [newDir(), newDir(), newDir()];
-  const extra = ['--raft-log-fsync', fsync, '--election-timeout', '500'];
+  // A small log limit makes nodes snapshot, trim and install snapshots while they are being killed.
+  const extra = ['--raft-log-fsync', fsync, '--election-timeout', '500', '--raft-log-max-file-size', '40kb'];
   const nodes = await startCluster(3, extra, undefined, dirs3);
   started.push(...nodes);
   const ports = nodes.map((n) => n.port);
@@ -200,10 +201,16 @@ async function crashTest(fsync: string, kills: number): Promise<void> {
   // One more write through the leader commits everything before it.
   await waitFor('a final write', async () => (await leader.client().set('final', '1')) === 'OK');
   const commit = Number((await raftInfo(leader)).commit_index);
-  await waitFor('every node to apply everything', async () => {
-    const infos = await Promise.all(nodes.map((n) => raftInfo(n)));
-    return infos.every((i) => Number(i.last_applied_index) >= commit);
-  }, 30_000);
+  try {
+    await waitFor('every node to apply everything', async () => {
+      const infos = await Promise.all(nodes.map((n) => raftInfo(n)));
+      return infos.every((i) => Number(i.last_applied_index) >= commit);
+    }, 30_000);
+  } catch (e) {
+    const infos = await Promise.all(nodes.map((n) => raftInfo(n).catch(() => ({}))));
+    const tails = nodes.map((n, i) => `--- node ${n.port} ${JSON.stringify(infos[i])}\n${n.output().split('\n').slice(-25).join('\n')}`);
+    throw new Error(`${(e as Error).message} (commit ${commit})\n${tails.join('\n')}`);
+  }
   const keys = [...writer.acked.keys()];
   assert.ok(keys.length > 100, `the writer got writes through (${keys.length} acknowledged, ${writer.errors} errors)`);
   for (const n of nodes) {
@@ -212,6 +219,8 @@ async function crashTest(fsync: string, kills: number): Promise<void> {
     assert.equal(missing.slice(0, 5), [], `node ${n.port} lost ${missing.length} of ${keys.length} acknowledged writes`);
   }
   assert.ok(leaderKills > 0, 'some kills hit the leader');
+  const snapshots = await Promise.all(nodes.map(async (n) => Number((await raftInfo(n)).snapshot_last_index)));
+  assert.ok(snapshots.some((i) => i > 0), `snapshots were taken (${snapshots.join(', ')})`);
 }
 
 test('crash test, raft-log-fsync yes: 20 SIGKILLs of random nodes under a writer lose no acknowledged write on any node', async () => {
@@ -280,6 +289,16 @@ test('RAFT.DEBUG COMPACT snapshots and trims the log; a lagging follower and a n
   const again = await startNode(nodeArgs(li + 1, lagging.port, dirs4[li]!), lagging.port);
   started.push(again);
   assert.match(again.output(), /recovered node \d+ of cluster [0-9a-f]+ from .*: snapshot at index \d+/);
+  // Behind a second time: the leader streams a snapshot to the same node again (a one-chunk stream once stuck here).
+  await again.stop('SIGKILL');
+  started.splice(started.indexOf(again), 1);
+  for (let i = 0; i < 200; i++) await r.set(`t${i}`, 'x');
+  assert.is(await r.call('RAFT.DEBUG', 'COMPACT'), 'OK');
+  const third = await startNode(nodeArgs(li + 1, lagging.port, dirs4[li]!), lagging.port);
+  started.push(third);
+  const commit2 = Number((await raftInfo(leader)).commit_index);
+  await waitFor('the follower to catch up again', async () => Number((await raftInfo(third)).last_applied_index) >= commit2, 20_000);
+  assert.equal(await localValues(third, ['t199']), ['x']);
 });
 
 test('raft-log-max-file-size: the log snapshots itself under load and restarts from snapshot + log', async () => {

@@ -30,7 +30,8 @@ export class SnapshotSender {
     // Opened now: a newer snapshot renamed over the path later does not disturb this stream.
     this.fd = openSync(path, 'r');
     this.size = fstatSync(this.fd).size;
-    this.pump();
+    // Not from the constructor: a snapshot of one chunk would finish (and report) before the caller has registered it.
+    this.timer = setTimeout(() => this.pump(), 0);
   }
 
   get index(): number {
