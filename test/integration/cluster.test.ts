@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Cluster } from 'ioredis';
-import { freePort, startNode, redisCli, type NodeProcess } from './lib/node-process.js';
+import { freePort, startNode, startInitializedNode, redisCli, type NodeProcess } from './lib/node-process.js';
 import { findLeader, raftInfo, seedArgs, startCluster, waitFor } from './lib/cluster.js';
 import { rejects } from './lib/rejects.js';
 
@@ -307,6 +307,17 @@ test('active expiry: the leader deletes expired keys through the log, on every n
   });
   const stats = await nodes.find((n) => n !== leader)!.client().info('stats');
   assert.match(stats, /expired_keys:50/);
+});
+
+test('a node ignores Raft messages from another cluster: its term stays where it was', async () => {
+  const n = await startInitializedNode();
+  started.push(n);
+  const before = await raftInfo(n);
+  const stray = JSON.stringify({ type: 'heartbeat', from: 12345, to: Number(before.node_id), term: 99, commit: 0, readRound: 0, fromAddr: '127.0.0.1:1', dbid: 'f'.repeat(32) });
+  await rejects(() => n.client().call('RAFT.AE', stray), /a message from cluster f{32} reached node \d+ of cluster [0-9a-f]{32}; ignored/);
+  const after = await raftInfo(n);
+  assert.is(after.current_term, before.current_term);
+  assert.is(after.role, 'leader');
 });
 
 test('JOIN with unreachable or malformed addresses fails clearly and leaves the node uninitialized', async () => {

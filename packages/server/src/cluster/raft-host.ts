@@ -13,7 +13,7 @@ import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
-import { decodePeerMessage, encodePeerMessage } from './peer-codec.js';
+import { decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
 import { PeerLink, parseAddr } from './peer-link.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
@@ -373,6 +373,14 @@ export class RaftHost {
       m = decoded.msg;
       chunk = decoded.chunk;
       if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
+      if (decoded.dbid && this.dbid && decoded.dbid !== this.dbid) {
+        return error(`ERR a message from cluster ${decoded.dbid} reached node ${this.node.id} of cluster ${this.dbid}; ignored`);
+      }
+      // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
+      if (decoded.dbid && !this.dbid) {
+        this.dbid = decoded.dbid;
+        this.storage?.setDbid(decoded.dbid);
+      }
     } catch (e) {
       return error(`ERR ${(e as Error).message}`);
     }
@@ -495,7 +503,7 @@ export class RaftHost {
   }
 
   private send(messages: readonly Message[]): void {
-    const me = this.advertisedAddr();
+    const me = { addr: this.advertisedAddr(), dbid: this.dbid };
     for (const m of messages) {
       if (m.type === 'snapshot') this.sendSnapshot(m, me);
       else this.link(m.to)?.send(encodePeerMessage(m, me));
@@ -503,7 +511,7 @@ export class RaftHost {
   }
 
   /** Streams our snapshot file to a follower the log can no longer catch up. */
-  private sendSnapshot(m: InstallSnapshot, me: string): void {
+  private sendSnapshot(m: InstallSnapshot, me: PeerSender): void {
     const node = this.node!;
     if (this.senders.has(m.to)) return;
     const link = this.link(m.to);

@@ -3,7 +3,7 @@
 // dataset in memory), and receives such a stream into a temporary file.
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { InstallSnapshot, NodeId } from '@redisraft-wasm/raft';
-import { encodeSnapshotChunk, type SnapshotChunk } from './peer-codec.js';
+import { encodeSnapshotChunk, type PeerSender, type SnapshotChunk } from './peer-codec.js';
 import type { PeerLink } from './peer-link.js';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -23,7 +23,7 @@ export class SnapshotSender {
     private readonly link: PeerLink,
     path: string,
     private readonly msg: InstallSnapshot,
-    private readonly fromAddr: string,
+    private readonly from: PeerSender,
     /** ok = every chunk went out (the follower's answer comes through Raft); false = the link failed. */
     private readonly done: (ok: boolean) => void,
   ) {
@@ -47,7 +47,7 @@ export class SnapshotSender {
       let got = 0;
       while (got < n) got += readSync(this.fd, data, got, n - got, this.pos + got);
       const last = this.pos + n >= this.size;
-      if (!this.link.send(encodeSnapshotChunk(this.msg, this.fromAddr, { offset: this.pos, size: this.size, last }, data))) {
+      if (!this.link.send(encodeSnapshotChunk(this.msg, this.from, { offset: this.pos, size: this.size, last }, data))) {
         this.finish(false);
         return;
       }
