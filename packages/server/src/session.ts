@@ -41,6 +41,7 @@ export class ClientSession {
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null }[] = [];
   private softSince = 0;
+  private flushScheduled = false;
   /** Bytes handed to the socket, for INFO stats. */
   bytesOut = 0;
 
@@ -80,8 +81,15 @@ export class ClientSession {
 
   private drain(): void {
     while (this.queue.length > 0 && this.queue[0]!.reply !== null) this.writer.write(this.queue.shift()!.reply!, this.proto);
-    this.flush();
-    if (this.closing && this.queue.length === 0) this.socket.end();
+    // Replies resolved in one apply batch (a pipelined client's writes) leave in one socket write: the flush
+    // waits until the promise callbacks queued with this one have run.
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush();
+      if (this.closing && this.queue.length === 0) this.socket.end();
+    });
   }
 
   get pendingReplies(): number {
