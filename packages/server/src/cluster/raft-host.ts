@@ -15,6 +15,7 @@ import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
 import { decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
 import { PeerLink, parseAddr } from './peer-link.js';
+import { BlockedClients, type BlockOutcome, type ClosingSocket } from './blocked-clients.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
 import { installFile, loadSnapshot, readSnapshotInfo, verifySnapshot, writeSnapshot } from '../persistence/rdb-snapshot.js';
@@ -42,14 +43,7 @@ interface PendingWrite {
   readonly shape: (replies: Reply[] | null) => Reply;
 }
 
-/** A client blocked on keys (BLPOP and friends), held on the leader until a key has data. */
-interface BlockedClient {
-  /** True once the client's command can be served (a key it waits on has data). */
-  readonly ready: () => boolean;
-  readonly done: (outcome: BlockOutcome) => void;
-}
-
-export type BlockOutcome = 'ready' | 'timeout' | 'lost' | 'gone';
+export type { BlockOutcome } from './blocked-clients.js';
 
 interface PendingRead {
   readonly run: () => Reply;
@@ -69,7 +63,7 @@ export class RaftHost {
   private readonly writes = new Map<number, PendingWrite>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly readsToServe: PendingRead[] = [];
-  private blocked: BlockedClient[] = [];
+  private readonly blocked = new BlockedClients();
   private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
   private nextReadId = 1;
   private applied: Index = idx(0);
@@ -419,40 +413,9 @@ export class RaftHost {
     return new Promise((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
   }
 
-  /**
-   * Holds a blocked client until `ready()` holds after an apply ('ready': the
-   * command is tried again), the deadline passes, this node stops leading
-   * ('lost') or the client goes away ('gone'). Checked at once, so data
-   * applied since the attempt is not missed.
-   */
-  waitForData(ready: () => boolean, deadlineMs: number, socket: { destroyed: boolean; once(ev: 'close', f: () => void): unknown; off(ev: 'close', f: () => void): unknown }): Promise<BlockOutcome> {
-    if (!this.isLeader) return Promise.resolve('lost');
-    if (socket.destroyed) return Promise.resolve('gone');
-    if (ready()) return Promise.resolve('ready');
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
-      const onClose = () => finish('gone');
-      const entry: BlockedClient = { ready, done: (o) => finish(o) };
-      const finish = (o: BlockOutcome) => {
-        if (timer) clearTimeout(timer);
-        socket.off('close', onClose);
-        this.blocked = this.blocked.filter((b) => b !== entry);
-        resolve(o);
-      };
-      if (Number.isFinite(deadlineMs)) timer = setTimeout(() => finish('timeout'), Math.max(0, deadlineMs - Date.now()));
-      socket.once('close', onClose);
-      this.blocked.push(entry);
-    });
-  }
-
-  /** Wakes blocked clients whose keys now have data, oldest first; all of them when leadership is gone. */
-  private wakeBlocked(): void {
-    if (this.blocked.length === 0) return;
-    const leading = this.isLeader;
-    for (const b of [...this.blocked]) {
-      if (!leading) b.done('lost');
-      else if (b.ready()) b.done('ready');
-    }
+  /** Holds a blocked client until `ready()` holds after an apply, its deadline, a leadership change or its disconnect. */
+  waitForData(ready: () => boolean, deadlineMs: number, socket: ClosingSocket): Promise<BlockOutcome> {
+    return this.blocked.wait(ready, deadlineMs, socket, this.isLeader);
   }
 
   /** Proposes a membership change; resolves once it is applied here. */
@@ -495,7 +458,7 @@ export class RaftHost {
       }
       this.apply(rd.committed);
       if (rd.committed.length) this.maybeSnapshot();
-      if (rd.committed.length || rd.softState.role !== 'leader') this.wakeBlocked();
+      if (rd.committed.length || rd.softState.role !== 'leader') this.blocked.wake(this.isLeader);
       this.queueReads(rd);
       this.noteRole(rd);
     }
