@@ -105,7 +105,9 @@ export function recover(paths: StoragePaths, cacheBytes: number, snapshots?: Sna
     }
     warnings.push(`${paths.idx}: ${scan.idxExtra > 0 ? `dropped ${scan.idxExtra} offsets past the end of the log` : `added ${-scan.idxExtra} offsets the log has`}`);
   }
-  for (const f of [`${paths.log}.tmp`, `${paths.idx}.tmp`, `${paths.meta}.tmp`]) rmSync(f, { force: true });
+  // Leftovers of writes a crash interrupted: temp files of the log, metadata and snapshot, a half-received snapshot.
+  const snapTemps = snapshots ? [`${snapshots.path}.tmp`, `${snapshots.path}.recv`] : [];
+  for (const f of [`${paths.log}.tmp`, `${paths.idx}.tmp`, `${paths.meta}.tmp`, ...snapTemps]) rmSync(f, { force: true });
 
   // 3. The core's durable state. A term in the log newer than the metadata's means the metadata write was lost
   // in a crash; no vote of that term was sent (votes wait for the metadata), so the vote is empty.
