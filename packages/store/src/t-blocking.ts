@@ -3,9 +3,10 @@
 // as a timeout would (what Redis does inside MULTI). Waiting is the
 // server's job: it keeps the client, and proposes the command again once
 // a key it waits on has data (see `blockedOn`).
-import { NIL, NIL_ARRAY, array, error, type Reply, type ErrorReply } from '@redisraft-wasm/resp';
+import { NIL_ARRAY, array, error, type Reply, type ErrorReply } from '@redisraft-wasm/resp';
 import type { CommandContext, StoreCommand } from './command-spec.js';
 import { isErr, lower } from './args.js';
+import { Keyspace } from './keyspace.js';
 import { listCommands } from './t-list.js';
 import { zsetCommands } from './t-zset.js';
 
@@ -67,12 +68,17 @@ function bzpop(where: 'MIN' | 'MAX') {
   };
 }
 
-/** BLMPOP/BZMPOP timeout numkeys ...: the non-blocking form after the timeout. */
+/** BLMPOP/BZMPOP timeout numkeys ...: Redis checks numkeys, the side and COUNT before the timeout. */
 function bmpop(inner: typeof lmpop, name: string) {
   return (ctx: CommandContext, argv: readonly Buffer[]): Reply => {
+    const rest = [B(name), ...argv.slice(2)];
     const t = parseBlockTimeout(argv[1]!, ctx.nowMs);
-    if (isErr(t)) return t;
-    return inner(ctx, [B(name), ...argv.slice(2)]);
+    if (isErr(t)) {
+      // The non-blocking form run against an empty keyspace reports bad arguments without touching data.
+      const dry = inner({ ...ctx, db: new Keyspace() }, rest);
+      return dry.kind === 'error' ? dry : t;
+    }
+    return inner(ctx, rest);
   };
 }
 
@@ -108,8 +114,9 @@ const middleKeys = (argv: readonly Buffer[]) => argv.slice(1, -1);
 export const blockedOn: ReadonlyMap<string, BlockSpec> = new Map<string, BlockSpec>([
   ['blpop', { keys: middleKeys, kind: 'list', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],
   ['brpop', { keys: middleKeys, kind: 'list', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],
-  ['brpoplpush', { keys: (a) => [a[1]!], kind: 'list', timeoutArg: lastArg, timeoutReply: NIL }],
-  ['blmove', { keys: (a) => [a[1]!], kind: 'list', timeoutArg: lastArg, timeoutReply: NIL }],
+  // After a real wait Redis answers these with a null array, though inside MULTI (our single attempt) with a null bulk.
+  ['brpoplpush', { keys: (a) => [a[1]!], kind: 'list', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],
+  ['blmove', { keys: (a) => [a[1]!], kind: 'list', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],
   ['blmpop', { keys: numkeysFrom(2), kind: 'list', timeoutArg: (a) => a[1]!, timeoutReply: NIL_ARRAY }],
   ['bzpopmin', { keys: middleKeys, kind: 'zset', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],
   ['bzpopmax', { keys: middleKeys, kind: 'zset', timeoutArg: lastArg, timeoutReply: NIL_ARRAY }],

@@ -17,6 +17,9 @@ export function items(b: Buffer): string[] | null {
 
 export function sameRandomReply(argv: Buffer[], ours: Buffer, theirs: Buffer): boolean {
   const cmd = argv[0]!.toString().toUpperCase();
+  // The engine answers a blocking move's single attempt as Redis does inside MULTI ($-1); redis-server here really
+  // waited and timed out (*-1), which is what our server sends after its wait.
+  if ((cmd === 'BLMOVE' || cmd === 'BRPOPLPUSH') && ours.toString() === '$-1\r\n') return theirs.toString() === '*-1\r\n';
   if (cmd === 'SORT' || cmd === 'SORT_RO') return sameUnsortedSet(argv, ours, theirs);
   if (!['SPOP', 'SRANDMEMBER', 'HRANDFIELD'].includes(cmd)) return false;
   if (ours[0] === 45 || theirs[0] === 45 || ours[0] !== theirs[0]) return false;

@@ -7,6 +7,7 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]
 
 export function randomFamilyCommand(r: Rng, k: () => string, v: () => string): string[] {
   if (r() < 0.3) return sortCommand(r);
+  if (r() < 0.1) return blockingCommand(r, k);
   switch (Math.floor(r() * 10)) {
     case 0: {
       const argv = ['LPOS', k(), pick(r, ['x', 'hello', '1', '', v()])];
@@ -60,5 +61,22 @@ function sortCommand(r: Rng): string[] {
       if (r() < 0.03) argv.push('BOGUS');
       return argv;
     }
+  }
+}
+
+/**
+ * Blocking commands with a 1 ms timeout: when there is nothing to pop redis-server waits that long and answers nil,
+ * which is what our engine answers at once (the server, not the engine, does the waiting).
+ */
+function blockingCommand(r: Rng, k: () => string): string[] {
+  const t = () => pick(r, ['0.001', '0.001', '0.001', 'x', '-1', '']);
+  switch (Math.floor(r() * 7)) {
+    case 0: return [pick(r, ['BLPOP', 'BRPOP']), k(), ...(r() < 0.5 ? [k()] : []), t()];
+    case 1: return ['BLMOVE', k(), k(), pick(r, ['LEFT', 'RIGHT', 'UP']), pick(r, ['LEFT', 'RIGHT']), t()];
+    case 2: return ['BRPOPLPUSH', k(), k(), t()];
+    case 3: return ['BLMPOP', t(), pick(r, ['1', '2', '0', 'x']), k(), k(), pick(r, ['LEFT', 'RIGHT', 'MID']), ...(r() < 0.3 ? ['COUNT', pick(r, ['1', '3', '0'])] : [])];
+    case 4: return [pick(r, ['BZPOPMIN', 'BZPOPMAX']), k(), ...(r() < 0.5 ? [k()] : []), t()];
+    case 5: return ['BZMPOP', t(), pick(r, ['1', '2', '0']), k(), k(), pick(r, ['MIN', 'MAX', 'AVG']), ...(r() < 0.3 ? ['COUNT', pick(r, ['1', '2', '-1'])] : [])];
+    default: return ['RPUSH', k(), 'b1', 'b2'];
   }
 }
