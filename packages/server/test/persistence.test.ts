@@ -343,6 +343,10 @@ test('LogFile.read refuses ranges outside the log', () => {
   const r = recover(p, 1 << 20);
   assert.throws(() => r.log.read(idx(0), idx(2), Infinity), /outside/);
   assert.throws(() => r.log.read(idx(3), idx(7), Infinity), /outside/);
+  // A file cut short behind our back is an error, not a short read (or an endless loop).
+  truncateSync(p.log, 60);
+  assert.throws(() => r.log.read(idx(2), idx(4), Infinity), /unexpected end of file/);
+  assert.throws(() => r.log.rewriteAfter(idx(1), trm(1), false), /unexpected end of file/);
   assert.ok(r.log instanceof LogFile);
   r.log.close();
 });

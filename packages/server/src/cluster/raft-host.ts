@@ -133,7 +133,7 @@ export class RaftHost {
     return {
       id, electionTicks, heartbeatTicks, random: Math.random,
       // Entries are read back from the log file once evicted; the storage is created right after the node.
-      entrySource: this.persistent ? (lo: Index, hi: Index, max: number) => this.storage!.entrySource()(lo, hi, max) : null,
+      entrySource: this.persistent ? (lo: Index, hi: Index, max: number) => this.storage!.readEntries(lo, hi, max) : null,
       maxCacheBytes: this.config.size('raft-log-max-cache-size'),
     };
   }

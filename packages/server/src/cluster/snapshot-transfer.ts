@@ -1,7 +1,8 @@
 // Streams a snapshot file to a follower that is too far behind, in chunks
 // paced by the peer connection's buffer (so neither side ever holds the
 // dataset in memory), and receives such a stream into a temporary file.
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { readFully, writeAll } from '../persistence/fs-util.js';
 import type { InstallSnapshot, NodeId } from '@redisraft-wasm/raft';
 import { encodeSnapshotChunk, type PeerSender, type SnapshotChunk } from './peer-codec.js';
 import type { PeerLink } from './peer-link.js';
@@ -44,8 +45,7 @@ export class SnapshotSender {
     while (this.link.pendingBytes < HIGH_WATER_BYTES) {
       const n = Math.min(CHUNK_BYTES, this.size - this.pos);
       const data = Buffer.allocUnsafe(n);
-      let got = 0;
-      while (got < n) got += readSync(this.fd, data, got, n - got, this.pos + got);
+      readFully(this.fd, data, this.pos);
       const last = this.pos + n >= this.size;
       if (!this.link.send(encodeSnapshotChunk(this.msg, this.from, { offset: this.pos, size: this.size, last }, data))) {
         this.finish(false);
@@ -85,8 +85,7 @@ export class SnapshotReceiver {
   /** Appends a chunk; false when it is not the next one (a stream restarted or reordered: drop it). */
   write(chunk: SnapshotChunk): boolean {
     if (chunk.offset !== this.next) return false;
-    let done = 0;
-    while (done < chunk.data.length) done += writeSync(this.fd, chunk.data, done, chunk.data.length - done, this.next + done);
+    writeAll(this.fd, chunk.data, this.next);
     this.next += chunk.data.length;
     return true;
   }

@@ -2,11 +2,11 @@
 // record (the index and term it starts after) followed by one record per
 // entry (docs/log-format.md); the .idx holds each entry's u64 file offset,
 // so entry i is at idx[i - base - 1] in O(1). Writes are synchronous into
-// the page cache, in order; durability is fsync's job (log-writer.ts).
-import { closeSync, fsync, fsyncSync, fstatSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+// the page cache, in order; durability is fsync's job (node-storage.ts).
+import { closeSync, fsync, fsyncSync, ftruncateSync, openSync, renameSync } from 'node:fs';
 import { EntryType, index as idx, term as trm, type Entry, type Index, type Term } from '@redisraft-wasm/raft';
-import { decodeLogRecords, encodeLogRecords, type LogRecordInput } from '@redisraft-wasm/wasm';
-import { fsyncDir } from './fs-util.js';
+import { decodeLogRecords, encodeLogRecords, RECORD_OVERHEAD_BYTES, type LogRecordInput } from '@redisraft-wasm/wasm';
+import { fsyncDir, readFully, writeAll } from './fs-util.js';
 
 /** Record type of the log's first record; entry types (EntryType) are below it. */
 export const HEADER_RECORD_TYPE = 255;
@@ -31,25 +31,41 @@ export function encodeEntries(entries: readonly Entry[]): Buffer {
   return encodeLogRecords(entries.map((e) => ({ index: e.index, term: e.term, type: e.type, payload: e.data })));
 }
 
-/** Writes a new log (header + entries) and its .idx under temporary names, then renames both into place. */
-export function writeFreshLog(logPath: string, idxPath: string, header: LogHeader, entries: readonly Entry[], sync: boolean): { end: number; offsets: number[] } {
-  const head = encodeLogRecords([headerRecord(header)]);
-  const body = encodeEntries(entries);
-  const offsets = Buffer.alloc(entries.length * IDX_ENTRY_BYTES);
-  let off = head.length;
-  const list: number[] = [];
-  for (let k = 0; k < entries.length; k++) {
-    offsets.writeBigUInt64LE(BigInt(off), k * IDX_ENTRY_BYTES);
-    list.push(off);
-    off += 28 + entries[k]!.data.length;
+/** The .idx bytes for these offsets (u64 little-endian each, written without a BigInt per entry). */
+export function idxBytes(offsets: readonly number[]): Buffer {
+  const buf = Buffer.allocUnsafe(offsets.length * IDX_ENTRY_BYTES);
+  for (let k = 0; k < offsets.length; k++) {
+    const o = offsets[k]!;
+    buf.writeUInt32LE(o % 0x1_0000_0000, k * IDX_ENTRY_BYTES);
+    buf.writeUInt32LE(Math.floor(o / 0x1_0000_0000), k * IDX_ENTRY_BYTES + 4);
   }
-  writeWhole(`${idxPath}.tmp`, [offsets], sync);
-  writeWhole(`${logPath}.tmp`, [head, body], sync);
-  // The log moves first; a crash before the .idx follows leaves the new .idx as `.idx.tmp`, which recovery recognises.
+  return buf;
+}
+
+/**
+ * Replaces the log and its .idx: both written under temporary names, then
+ * renamed. The log moves first; a crash before the .idx follows leaves the
+ * new .idx as `.idx.tmp`, which recovery recognises.
+ */
+function replaceLog(logPath: string, idxPath: string, logParts: Buffer[], offsets: readonly number[], sync: boolean): void {
+  writeWhole(`${idxPath}.tmp`, [idxBytes(offsets)], sync);
+  writeWhole(`${logPath}.tmp`, logParts, sync);
   renameSync(`${logPath}.tmp`, logPath);
   renameSync(`${idxPath}.tmp`, idxPath);
   if (sync) fsyncDir(logPath);
-  return { end: off, offsets: list };
+}
+
+/** Writes a new log holding `entries` after the header, and its .idx. */
+export function writeFreshLog(logPath: string, idxPath: string, header: LogHeader, entries: readonly Entry[], sync: boolean): { end: number; offsets: number[] } {
+  const head = encodeLogRecords([headerRecord(header)]);
+  const offsets: number[] = [];
+  let off = head.length;
+  for (const e of entries) {
+    offsets.push(off);
+    off += RECORD_OVERHEAD_BYTES + e.data.length;
+  }
+  replaceLog(logPath, idxPath, [head, encodeEntries(entries)], offsets, sync);
+  return { end: off, offsets };
 }
 
 function writeWhole(path: string, parts: Buffer[], sync: boolean): void {
@@ -60,13 +76,6 @@ function writeWhole(path: string, parts: Buffer[], sync: boolean): void {
     if (sync) fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-function writeAll(fd: number, buf: Buffer, position: number | null): void {
-  let done = 0;
-  while (done < buf.length) {
-    done += writeSync(fd, buf, done, buf.length - done, position === null ? null : position + done);
   }
 }
 
@@ -109,16 +118,15 @@ export class LogFile {
     if (entries.length === 0) return;
     const first = entries[0]!.index;
     if (first !== this.lastIndex() + 1) throw new Error(`log file append of index ${first} after ${this.lastIndex()}`);
-    const buf = encodeEntries(entries);
-    const idxBuf = Buffer.allocUnsafe(entries.length * IDX_ENTRY_BYTES);
+    const added: number[] = [];
     let off = this.end;
-    for (let k = 0; k < entries.length; k++) {
-      idxBuf.writeBigUInt64LE(BigInt(off), k * IDX_ENTRY_BYTES);
-      this.offsets.push(off);
-      off += 28 + entries[k]!.data.length;
+    for (const e of entries) {
+      added.push(off);
+      off += RECORD_OVERHEAD_BYTES + e.data.length;
     }
-    writeAll(this.logFd, buf, this.end);
-    writeAll(this.idxFd, idxBuf, (this.offsets.length - entries.length) * IDX_ENTRY_BYTES);
+    writeAll(this.logFd, encodeEntries(entries), this.end);
+    writeAll(this.idxFd, idxBytes(added), this.offsets.length * IDX_ENTRY_BYTES);
+    for (const o of added) this.offsets.push(o);
     this.end = off;
     this.dirty = true;
   }
@@ -145,12 +153,7 @@ export class LogFile {
     while (last + 1 < hi && this.offsetAfter(last + 1) - start <= maxBytes) last++;
     const stop = this.offsetAfter(last);
     const buf = Buffer.allocUnsafe(stop - start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(this.logFd, buf, got, buf.length - got, start + got);
-      if (n === 0) throw new Error(`${this.logPath}: unexpected end of file at offset ${start + got}`);
-      got += n;
-    }
+    readFully(this.logFd, buf, start);
     const { records, damage } = decodeLogRecords(buf, start);
     if (damage) throw new Error(`${this.logPath}: ${damage.reason} (read back at offset ${damage.offset})`);
     return records.map((r, k) => {
@@ -173,18 +176,11 @@ export class LogFile {
     const k = keepSuffix ? Math.max(0, Math.min(base - this.header.base, this.offsets.length)) : this.offsets.length;
     const from = k < this.offsets.length ? this.offsets[k]! : this.end;
     const tail = Buffer.allocUnsafe(this.end - from);
-    let got = 0;
-    while (got < tail.length) got += readSync(this.logFd, tail, got, tail.length - got, from + got);
+    readFully(this.logFd, tail, from);
     const head = encodeLogRecords([headerRecord({ base, baseTerm })]);
     const shift = head.length - from;
     const offsets = this.offsets.slice(k).map((o) => o + shift);
-    const idxBuf = Buffer.allocUnsafe(offsets.length * IDX_ENTRY_BYTES);
-    offsets.forEach((o, j) => idxBuf.writeBigUInt64LE(BigInt(o), j * IDX_ENTRY_BYTES));
-    writeWhole(`${this.idxPath}.tmp`, [idxBuf], sync);
-    writeWhole(`${this.logPath}.tmp`, [head, tail], sync);
-    renameSync(`${this.logPath}.tmp`, this.logPath);
-    renameSync(`${this.idxPath}.tmp`, this.idxPath);
-    if (sync) fsyncDir(this.logPath);
+    replaceLog(this.logPath, this.idxPath, [head, tail], offsets, sync);
     return new LogFile(this.logPath, this.idxPath, { base, baseTerm }, head.length + tail.length, offsets);
   }
 
@@ -209,10 +205,5 @@ export class LogFile {
   close(): void {
     closeSync(this.logFd);
     closeSync(this.idxFd);
-  }
-
-  /** For check-log and tests: the real file size. */
-  fileSize(): number {
-    return fstatSync(this.logFd).size;
   }
 }

@@ -1,9 +1,10 @@
 // Reads a Raft log file and its .idx from start to end and says what is in
 // them and what is wrong, without changing either. Recovery uses it before
 // opening the log; `redisraft-wasm check-log` prints it.
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
 import { EntryType, index as idx, term as trm, type Entry, type Index } from '@redisraft-wasm/raft';
 import { decodeLogRecords } from '@redisraft-wasm/wasm';
+import { readFully } from './fs-util.js';
 import { HEADER_RECORD_TYPE, IDX_ENTRY_BYTES, isEntryType, type LogHeader } from './log-file.js';
 
 const CHUNK_BYTES = 32 * 1024 * 1024;
@@ -162,15 +163,6 @@ export function scanLog(logPath: string, idxPath: string, opts: ScanOptions = {}
 function allZero(buf: Buffer, from: number): boolean {
   for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
   return true;
-}
-
-function readFully(fd: number, buf: Buffer, position: number): void {
-  let got = 0;
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, position + got);
-    if (n === 0) throw new Error(`unexpected end of file at offset ${position + got}`);
-    got += n;
-  }
 }
 
 /**

@@ -7,7 +7,7 @@
 // nothing the OS has).
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Entry, EntrySource, HardState, Index, Ready, Term } from '@redisraft-wasm/raft';
+import type { Entry, HardState, Index, Ready, Term } from '@redisraft-wasm/raft';
 import { index as idx, term as trm } from '@redisraft-wasm/raft';
 import { LogFile, writeFreshLog, type LogHeader } from './log-file.js';
 import { META_FORMAT, writeMetaAsync, writeMetaSync, type NodeMeta } from './meta-file.js';
@@ -66,21 +66,13 @@ export class NodeStorage {
     return new NodeStorage(paths, log, full, fsyncOn, onDurable, onFatal);
   }
 
-  get nodeMeta(): NodeMeta {
-    return this.meta;
-  }
-
-  /** Reads evicted entries back for the Raft core. */
-  entrySource(): EntrySource {
-    return (lo: Index, hi: Index, maxBytes: number) => this.log.read(lo, hi, maxBytes);
+  /** Reads evicted entries back for the Raft core (its EntrySource). */
+  readEntries(lo: Index, hi: Index, maxBytes: number): Entry[] {
+    return this.log.read(lo, hi, maxBytes);
   }
 
   logBytes(): number {
     return this.log.sizeBytes();
-  }
-
-  lastIndex(): Index {
-    return this.log.lastIndex();
   }
 
   noteCommit(commit: number): void {
@@ -111,11 +103,6 @@ export class NodeStorage {
     this.log = old.rewriteAfter(base, baseTerm, this.fsyncOn());
     if (this.flushing) this.retired.push(old);
     else old.close();
-  }
-
-  /** The base of the log file (the snapshot index it starts after). */
-  get base(): Index {
-    return this.log.base;
   }
 
   /** The cluster's dbid, once a join is acknowledged. */

@@ -4,12 +4,12 @@
 // version, so a node that loads a snapshot decides WATCH exactly like the
 // node that wrote it. Writing reads the store through a copy-on-write view
 // in slices, so the node keeps serving; reading goes in chunks.
-import { closeSync, openSync, readSync, fstatSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, fstatSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { index as idx, term as trm, type Index, type MemberInfo, type Term } from '@redisraft-wasm/raft';
 import type { Store, StoreSnapshot, Value } from '@redisraft-wasm/store';
 import { RdbItems, RdbToken, decodeRdb, tokenBytes } from '@redisraft-wasm/wasm';
-import { fsyncDir } from './fs-util.js';
+import { fsyncDir, readFully } from './fs-util.js';
 import { RdbValueError, rdbTypeOf, valueFromTokens, writeValueBody } from './rdb-value.js';
 
 export const RDB_VERSION = 10;
@@ -126,8 +126,7 @@ function readRdb(path: string, sink: Sink, stopAtFirstKey = false, chunkBytes = 
     while (!finished) {
       const len = Math.min(chunk, size - pos);
       const buf = Buffer.allocUnsafe(len);
-      let got = 0;
-      while (got < len) got += readSync(fd, buf, got, len - got, pos + got);
+      readFully(fd, buf, pos);
       const t = decodeRdb(buf, pos === 0, crc, maxTokens);
       if (t.error) throw new SnapshotError(path, pos + t.error.offset, t.error.message);
       const str = (i: number) => tokenBytes(t, i, buf);

@@ -1,10 +1,11 @@
 // Start from a node's files: read and check everything first, change
 // nothing until every check has passed, then cut a torn tail (the one kind
 // of damage a crash makes) and hand the Raft core its durable state.
-import { existsSync, ftruncateSync, openSync, closeSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, ftruncateSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { writeAll } from './fs-util.js';
 import { basename } from 'node:path';
 import { index as idx, term as trm, nodeId, type DurableState } from '@redisraft-wasm/raft';
-import { IDX_ENTRY_BYTES, LogFile } from './log-file.js';
+import { IDX_ENTRY_BYTES, LogFile, idxBytes } from './log-file.js';
 import { scanLog, type LogScan } from './log-scan.js';
 import { MetaError, readMeta, type NodeMeta } from './meta-file.js';
 import type { StoragePaths } from './node-storage.js';
@@ -96,9 +97,7 @@ export function recover(paths: StoragePaths, cacheBytes: number, snapshots?: Sna
       ftruncateSync(fd, Math.min(scan.count, scan.count + scan.idxExtra) * IDX_ENTRY_BYTES);
       if (scan.idxExtra < 0) {
         const have = scan.count + scan.idxExtra;
-        const buf = Buffer.alloc(-scan.idxExtra * IDX_ENTRY_BYTES);
-        for (let k = have; k < scan.count; k++) buf.writeBigUInt64LE(BigInt(scan.offsets[k]!), (k - have) * IDX_ENTRY_BYTES);
-        writeSync(fd, buf, 0, buf.length, have * IDX_ENTRY_BYTES);
+        writeAll(fd, idxBytes(scan.offsets.slice(have)), have * IDX_ENTRY_BYTES);
       }
     } finally {
       closeSync(fd);
