@@ -96,23 +96,14 @@ export class RaftExecutor implements Executor {
    * answers as a timeout would); between attempts the leader holds the
    * client until a key has data, the timeout passes, or leadership moves.
    */
-  private async blocking(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: BlockSpec): Promise<Reply> {
+  private blocking(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: BlockSpec): Promise<Reply> {
+    const attempt = () => this.host.propose([argv], (r) => r![0]!);
     const timeout = parseBlockTimeout(block.timeoutArg(argv), Date.now());
-    const deadline = typeof timeout !== 'number' || timeout === 0 ? Infinity : Date.now() + timeout;
-    for (;;) {
-      const reply = await this.host.propose([argv], (r) => r![0]!);
-      if (typeof timeout !== 'number' || (reply.kind !== 'nil' && reply.kind !== 'nilArray')) return reply;
-      if (Date.now() >= deadline) return block.timeoutReply;
-      const keys = block.keys(argv);
-      const outcome = await this.host.waitForData(() => keys.some((k) => this.store.hasDataFor(k, block.kind)), deadline, session.socket);
-      if (outcome === 'timeout' || outcome === 'gone') return block.timeoutReply;
-      if (outcome === 'lost') {
-        // Point the client at the new leader once there is one (an election takes about one timeout).
-        const until = Date.now() + 2 * this.host.electionTimeoutMs();
-        while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-        return this.redirect(argv, spec);
-      }
-    }
+    // A bad timeout: the store answers the error, through the log like any reply.
+    if (typeof timeout !== 'number') return attempt();
+    const keys = block.keys(argv);
+    const ready = () => keys.some((k) => this.store.hasDataFor(k, block.kind));
+    return this.retryUntilServed(session, argv, spec, timeout, attempt, () => ready, () => block.timeoutReply);
   }
 
   /**
@@ -121,23 +112,39 @@ export class RaftExecutor implements Executor {
    * its streams gets a new entry. `$` was pinned to each stream's last id
    * before the first attempt, so an entry added while waiting is seen.
    */
-  private async blockingStreamRead(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: StreamBlock): Promise<Reply> {
-    const deadline = block.timeoutMs === 0 ? Infinity : Date.now() + block.timeoutMs;
-    for (;;) {
+  private blockingStreamRead(session: ClientSession, argv: Buffer[], spec: CommandSpec, block: StreamBlock): Promise<Reply> {
+    const attempt = () => (spec.flags.includes('write') ? this.host.propose([argv], (r) => r![0]!) : this.host.read(() => this.readNow(session, argv)));
+    const changedSinceNow = () => {
       const lastIds = block.keys.map((k) => this.store.streamLastId(k));
-      const reply = spec.flags.includes('write')
-        ? await this.host.propose([argv], (r) => r![0]!)
-        : await this.host.read(() => this.readNow(session, argv));
-      if (reply.kind !== 'nilArray') return reply;
-      if (Date.now() >= deadline) return reply;
-      const changed = () => block.keys.some((k, i) => this.store.streamLastId(k) !== lastIds[i]);
-      const outcome = await this.host.waitForData(changed, deadline, session.socket);
-      if (outcome === 'timeout' || outcome === 'gone') return reply;
+      return () => block.keys.some((k, i) => this.store.streamLastId(k) !== lastIds[i]);
+    };
+    return this.retryUntilServed(session, argv, spec, block.timeoutMs, attempt, changedSinceNow, (last) => last);
+  }
+
+  /**
+   * The waiting shared by every blocking command: try; when nothing was
+   * served, hold the client (on the leader) until `readyAfter()`'s test
+   * (taken before the attempt) holds, then try again. Timeouts answer with
+   * `onTimeout`; a leadership move with -MOVED to the new leader.
+   */
+  private async retryUntilServed(
+    session: ClientSession, argv: Buffer[], spec: CommandSpec, timeoutMs: number,
+    attempt: () => Promise<Reply>, readyAfter: () => () => boolean, onTimeout: (last: Reply) => Reply,
+  ): Promise<Reply> {
+    const deadline = timeoutMs === 0 ? Infinity : Date.now() + timeoutMs;
+    for (;;) {
+      const ready = readyAfter();
+      const reply = await attempt();
+      if (reply.kind !== 'nil' && reply.kind !== 'nilArray') return reply;
+      if (Date.now() >= deadline) return onTimeout(reply);
+      const outcome = await this.host.waitForData(ready, deadline, session.socket);
       if (outcome === 'lost') {
+        // Point the client at the new leader once there is one (an election takes about one timeout).
         const until = Date.now() + 2 * this.host.electionTimeoutMs();
         while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
         return this.redirect(argv, spec);
       }
+      if (outcome !== 'ready') return onTimeout(reply);
     }
   }
 

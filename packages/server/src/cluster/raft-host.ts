@@ -8,7 +8,7 @@ import {
   EntryType, RaftNode, decodeConfChange, index as idx, nodeId,
   type Entry, type Index, type InstallSnapshot, type Message, type NodeId, type Ready, type Role, type Term,
 } from '@redisraft-wasm/raft';
-import { array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
+import { OK, array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
@@ -76,7 +76,6 @@ export class RaftHost {
   private readonly paths: StoragePaths;
   /** The snapshot being written, if any. */
   private snapshotting: Promise<Reply> | null = null;
-  snapshotsTaken = 0;
   private ticks = 0;
   private snapshotRetryAt = 0;
   /** Index of the last active-expiry entry; none is proposed until it is applied. */
@@ -150,10 +149,12 @@ export class RaftHost {
     if (!this.persistent) return;
     const hs = node.hardState();
     const entries = node.log.lastIndex() > 0 ? node.log.slice(1, node.log.lastIndex() + 1) : [];
-    this.storage = NodeStorage.create(
-      this.paths, { nodeId: node.id, dbid, term: hs.term, vote: hs.vote, commit: hs.commit }, entries,
-      () => this.config.bool('raft-log-fsync'), (seq) => this.durable(node, seq), (err) => this.storageFailed(err),
-    );
+    this.storage = NodeStorage.create(this.paths, { nodeId: node.id, dbid, term: hs.term, vote: hs.vote, commit: hs.commit }, entries, ...this.storageHooks(node));
+  }
+
+  /** What the node's storage calls back: whether to fsync now, durability of a Ready, a failed write. */
+  private storageHooks(node: RaftNode): [() => boolean, (seq: number) => void, (err: Error) => void] {
+    return [() => this.config.bool('raft-log-fsync'), (seq) => this.durable(node, seq), (err) => this.storageFailed(err)];
   }
 
   private durable(node: RaftNode, seq: number): void {
@@ -184,9 +185,7 @@ export class RaftHost {
     this.applied = r.state.snapshot?.index ?? idx(0);
     for (const w of r.warnings) this.log.warn(w);
     const node = new RaftNode(this.nodeOptions(nodeId(r.meta.nodeId)), r.state);
-    this.storage = new NodeStorage(
-      this.paths, r.log, r.meta, () => this.config.bool('raft-log-fsync'), (seq) => this.durable(node, seq), (err) => this.storageFailed(err),
-    );
+    this.storage = new NodeStorage(this.paths, r.log, r.meta, ...this.storageHooks(node));
     this.dbid = r.meta.dbid;
     this.state = 'up';
     this.log.info(
@@ -222,7 +221,7 @@ export class RaftHost {
     const node = this.node;
     if (!node || !this.storage) return Promise.resolve(error('ERR this node keeps no files (persistence no): nothing to snapshot'));
     const at = this.applied;
-    if (at <= node.log.snapshotIndex) return Promise.resolve({ kind: 'status', value: 'OK' } as Reply);
+    if (at <= node.log.snapshotIndex) return Promise.resolve(OK);
     const meta = node.snapshotMetaAt(at);
     const view = this.store.beginSnapshot();
     const started = Date.now();
@@ -233,11 +232,10 @@ export class RaftHost {
         if (this.node === node && node.log.snapshotIndex < at) {
           node.compact(at);
           this.storage?.compactTo(at, meta.term);
-          this.snapshotsTaken++;
           this.log.info(`snapshot at index ${at} written to ${path} (${bytes} bytes, ${view.keys} keys) in ${Date.now() - started} ms; log trimmed`);
         }
         this.snapshotting = null;
-        return { kind: 'status', value: 'OK' } as Reply;
+        return OK;
       },
       (err: Error) => {
         this.snapshotting = null;
@@ -429,7 +427,7 @@ export class RaftHost {
   transferLeadership(to: NodeId): Reply {
     const r = this.node!.transferLeadership(to);
     this.schedule();
-    return r.ok ? { kind: 'status', value: 'OK' } : error(`ERR ${r.message}`);
+    return r.ok ? OK : error(`ERR ${r.message}`);
   }
 
   private schedule(): void {
@@ -451,7 +449,7 @@ export class RaftHost {
       // The leader's appends go out before its own write is durable (the core counts it only once it is).
       this.send(rd.messages);
       if (this.storage) {
-        this.storage.noteCommit(node.hardState().commit);
+        if (rd.committed.length) this.storage.noteCommit(rd.committed[rd.committed.length - 1]!.index);
         this.storage.persist(rd);
       } else if (rd.persistSeq) {
         node.persisted(rd.persistSeq);
