@@ -42,6 +42,11 @@ node('MULTI queues server commands too: PING and ECHO answer in their places, af
   const res = await r.multi().set('tx', '1').ping().echo('hi').incr('tx').exec();
   assert.equal(res, [[null, 'OK'], [null, 'PONG'], [null, 'hi'], [null, 2]]);
   assert.equal(await r.multi().ping('alone').exec(), [[null, 'alone']]);
+  // WATCH still applies when server commands are queued alongside.
+  await r.watch('tx');
+  await n.client().set('tx', 'changed');
+  assert.is(await r.multi().ping().set('tx', 'mine').exec(), null);
+  assert.is(await r.get('tx'), 'changed');
 });
 
 node('redis-cli: PING, SET/GET, INFO, COMMAND, CONFIG GET', ({ n }) => {

@@ -36,24 +36,18 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
       endTransaction(session, executor());
       return error('EXECABORT Transaction discarded because of previous errors.');
     }
+    // The data commands travel as one entry, with the WATCHed versions: taken before the transaction state is cleared.
     const data = m.queued.filter((q) => !q.server);
-    if (data.length === m.queued.length) {
-      const reply = executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
-      endTransaction(session, executor());
-      return reply;
-    }
+    const tx = data.length ? executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec)) : array([]);
     endTransaction(session, executor());
-    // Server commands (PING, ECHO, INFO, ...) run here once the data commands' entry has been applied, in their places.
+    if (data.length === m.queued.length) return tx;
+    // Server commands (PING, ECHO, INFO, ...) run once the data commands' entry has been applied, in their places.
     const mixed = async (): Promise<Reply> => {
-      let replies: readonly Reply[] = [];
-      if (data.length) {
-        const r = await executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec));
-        if (r.kind !== 'array') return r;
-        replies = r.items;
-      }
+      const r = await tx;
+      if (r.kind !== 'array') return r;
       const out: Reply[] = [];
       let d = 0;
-      for (const q of m.queued) out.push(q.server ? await q.server(node, session, q.argv) : replies[d++]!);
+      for (const q of m.queued) out.push(q.server ? await q.server(node, session, q.argv) : r.items[d++]!);
       return array(out);
     };
     return mixed();
