@@ -21,3 +21,4 @@ export async function runMain(): Promise<void> {
 }
 
 export { runServer } from './commands/server.js';
+export { freePort } from './bench/setups.js';

@@ -4,22 +4,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
+import { freePort } from 'redisraft-wasm';
+
+/** A free loopback port (the CLI's own helper). */
+export { freePort };
 
 export const BIN = fileURLToPath(new URL('../../../packages/redisraft-wasm/bin/redisraft-wasm.mjs', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface NodeProcess {
   readonly port: number;
