@@ -301,6 +301,27 @@ test('RAFT.DEBUG COMPACT snapshots and trims the log; a lagging follower and a n
   assert.equal(await localValues(third, ['t199']), ['x']);
 });
 
+test('raft-log-max-cache-size: a lagging follower is caught up from entries read back from the log file', async () => {
+  const dirs3 = [newDir(), newDir(), newDir()];
+  const nodes = await startCluster(3, ['--raft-log-max-cache-size', '2kb'], undefined, dirs3);
+  started.push(...nodes);
+  const leader = await findLeader(nodes);
+  const lag = nodes.find((n) => n !== leader)!;
+  const li = nodes.indexOf(lag);
+  await lag.stop('SIGKILL');
+  started.splice(started.indexOf(lag), 1);
+  const r = leader.client();
+  for (let i = 0; i < 400; i++) await r.set(`c${i}`, 'v'.repeat(40));
+  const info = await raftInfo(leader);
+  assert.ok(Number(info.cache_memory_size) <= 4096, `the leader keeps only ~2 kB of entries in memory (${info.cache_memory_size})`);
+  assert.is(info.snapshot_last_index, '0', 'no snapshot: the follower must be fed from the log file');
+  const back = await startNode(nodeArgs(li + 1, lag.port, dirs3[li]!, ['--raft-log-max-cache-size', '2kb']), lag.port);
+  started.push(back);
+  const commit = Number(info.commit_index);
+  await waitFor('the follower to catch up', async () => Number((await raftInfo(back)).last_applied_index) >= commit, 20_000);
+  assert.equal(await localValues(back, ['c0', 'c399']), ['v'.repeat(40), 'v'.repeat(40)]);
+});
+
 test('raft-log-max-file-size: the log snapshots itself under load and restarts from snapshot + log', async () => {
   const dir = newDir();
   const port = await freePort();
