@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, formatId, type Stream, type StoreSnapshot } from '@redisraft-wasm/store';
-import type { Reply } from '@redisraft-wasm/resp';
 import { index as idx, nodeId, term as trm } from '@redisraft-wasm/raft';
 import { rng, randomCommand } from '../../../test/differential/lib/command-generator.js';
 import { streamCommand } from '../../../test/differential/lib/gen-stream.js';
+import { plainReply } from './plain-reply.js';
 import { SnapshotError, loadSnapshot, readSnapshotInfo, writeSnapshot, type SnapshotInfo } from '../src/persistence/rdb-snapshot.js';
 
 const dirs: string[] = [];
@@ -71,19 +71,6 @@ function canonical(store: Store): string {
   return out.join('\n');
 }
 
-/** A reply as plain data (bulk strings latin1, maps flat as RESP2 sends them). */
-function plainReply(r: Reply): unknown {
-  switch (r.kind) {
-    case 'bulk': return r.value.toString('latin1');
-    case 'status': return r.value;
-    case 'int': return Number(r.value);
-    case 'nil': case 'nilArray': return null;
-    case 'array': case 'set': case 'push': return r.items.map(plainReply);
-    case 'map': return r.entries.map(plainReply);
-    case 'error': return { err: r.message };
-    default: return r.kind;
-  }
-}
 
 /** An ioredis reply in the same shape. */
 function fromRedis(x: unknown): unknown {
