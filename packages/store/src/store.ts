@@ -122,8 +122,9 @@ export class Store {
   }
 
   /** Changes whenever the key is modified; identical on every node. For WATCH. */
-  keyVersion(key: Buffer, nowMs: number = this.clockMs): number {
-    return this.db.version(key, nowMs);
+  keyVersion(key: Buffer, nowMs = 0): number {
+    // Time never runs backwards for the keyspace (as in execute): a key expired as of `nowMs` has version 0.
+    return this.db.version(key, Math.max(this.clockMs, nowMs));
   }
 
   /** Keys that became non-empty lists, sorted sets or streams since the last call (for blocking commands). */

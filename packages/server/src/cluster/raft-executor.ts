@@ -151,7 +151,7 @@ export class RaftExecutor implements Executor {
   transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply> {
     if (this.host.state !== 'up') return error(Errors.noCluster);
     if (!this.config.bool('raftize-all-commands')) {
-      for (const w of session.watched.values()) if (this.store.keyVersion(w.key) !== w.version) return NIL_ARRAY;
+      for (const w of session.watched.values()) if (this.store.keyVersion(w.key, Date.now()) !== w.version) return NIL_ARRAY;
       return array(commands.map((argv) => this.local(session, argv)));
     }
     if (!this.host.isLeader) {
@@ -182,7 +182,8 @@ export class RaftExecutor implements Executor {
       const leader = this.host.leaderAddr();
       return leader ? error(`MOVED ${keySlot(key)} ${leader}`) : error(Errors.noLeader);
     }
-    return this.store.keyVersion(key);
+    // The leader's clock, as the entry's will be: a key already expired is watched as missing (Redis's stale keys).
+    return this.store.keyVersion(key, Date.now());
   }
 
   /** Explicit mode: bare commands touch only this node's copy. */

@@ -561,7 +561,7 @@ export class RaftHost {
         try {
           const p = decodeEntryPayload(e.data);
           // Versions are the same on every node at this index, so all abort (or run) alike.
-          const changed = (p.watches ?? []).some((w) => this.store.keyVersion(w.key) !== w.version);
+          const changed = (p.watches ?? []).some((w) => this.store.keyVersion(w.key, p.timeMs) !== w.version);
           replies = changed ? null : p.commands.map((argv) => this.store.execute(argv as Buffer[], { nowMs: p.timeMs, seed: p.seed }));
         } catch (err) {
           // A payload we cannot read would make this node diverge: stop rather than guess.
