@@ -82,6 +82,8 @@ export class RaftHost {
   private expiryInFlight: Index = idx(0);
   private readonly senders = new Map<NodeId, SnapshotSender>();
   private receiver: SnapshotReceiver | null = null;
+  /** A verified snapshot file from the leader, stepped into the core and waiting for its Ready. */
+  private incoming: { index: Index; from: NodeId; path: string } | null = null;
 
   constructor(
     private readonly config: NodeConfig,
@@ -288,6 +290,9 @@ export class RaftHost {
   /** Prepares to join as `id`: the node must accept the leader's messages before it is added. */
   prepareJoin(id: NodeId): void {
     this.stopNode();
+    // A node joins empty: an earlier attempt (its id was taken) may have applied entries from the leader already.
+    this.store.beginLoad().finish(0, 0);
+    this.applied = idx(0);
     this.state = 'joining';
     const node = this.makeNode(id, false);
     this.createStorage(node, '');
@@ -446,6 +451,8 @@ export class RaftHost {
     if (!node) return;
     while (node.hasReady()) {
       const rd = node.ready();
+      // Load, then persist (the log is compacted to the snapshot), then apply what follows it.
+      if (rd.snapshot) this.loadIncoming(rd.snapshot.index);
       // The leader's appends go out before its own write is durable (the core counts it only once it is).
       this.send(rd.messages);
       if (this.storage) {
@@ -512,34 +519,52 @@ export class RaftHost {
     this.installSnapshot(node, m, r.path);
   }
 
-  /** A complete snapshot from the leader: check it whole, load it, keep it, then let the core take it. */
+  /**
+   * A complete snapshot from the leader: check it whole, then let the core
+   * decide. Only a Ready that names it loads it into the store (etcd's
+   * contract): a message the core drops (a stale term, an index already
+   * covered) leaves the store as it was. Waits for our own snapshot first,
+   * which must not land over this one.
+   */
   private installSnapshot(node: RaftNode, m: InstallSnapshot, path: string): void {
     if (this.node !== node) return rmSync(path, { force: true });
-    // Our own snapshot must not land over this one.
     if (this.snapshotting) {
       void this.snapshotting.then(() => this.installSnapshot(node, m, path));
       return;
     }
-    if (m.snapshot.index > node.hardState().commit) {
-      try {
-        verifySnapshot(path);
-      } catch (e) {
-        this.log.warn(`the snapshot from node ${m.from} is damaged, waiting for another: ${(e as Error).message}`);
-        rmSync(path, { force: true });
-        return;
-      }
-      const started = Date.now();
-      const info = loadSnapshot(path, this.store);
-      if (this.storage) installFile(path, this.snapshotPath(), this.config.bool('raft-log-fsync'));
-      else rmSync(path, { force: true });
-      if (!this.dbid) this.dbid = info.dbid;
-      this.applied = m.snapshot.index;
-      this.log.info(`installed the snapshot at index ${m.snapshot.index} from node ${m.from} (${this.store.dbsize()} keys) in ${Date.now() - started} ms`);
-    } else {
+    try {
+      verifySnapshot(path);
+    } catch (e) {
+      this.log.warn(`the snapshot from node ${m.from} is damaged, waiting for another: ${(e as Error).message}`);
       rmSync(path, { force: true });
+      return;
     }
+    this.incoming = { index: m.snapshot.index, from: m.from, path };
     node.step(m);
-    this.schedule();
+    // At once, not on the next turn: nothing (RAFT.DEBUG COMPACT) may start a snapshot of ours between the two.
+    this.processReady();
+    if (this.incoming?.path === path) {
+      rmSync(path, { force: true });
+      this.incoming = null;
+    }
+  }
+
+  /** Ready.snapshot: the core installed the snapshot at `index`; the store takes its file's contents now. */
+  private loadIncoming(index: Index): void {
+    const inc = this.incoming;
+    // The core names only snapshots it was stepped with, and each arrives with its file.
+    if (!inc || inc.index !== index) {
+      this.log.fatal(`the Raft core installed the snapshot at index ${index}, but the file received is ${inc ? `at index ${inc.index}` : 'missing'}`);
+      process.exit(1);
+    }
+    this.incoming = null;
+    const started = Date.now();
+    const info = loadSnapshot(inc.path, this.store);
+    if (this.storage) installFile(inc.path, this.snapshotPath(), this.config.bool('raft-log-fsync'));
+    else rmSync(inc.path, { force: true });
+    if (!this.dbid) this.dbid = info.dbid;
+    this.applied = index;
+    this.log.info(`installed the snapshot at index ${index} from node ${inc.from} (${this.store.dbsize()} keys) in ${Date.now() - started} ms`);
   }
 
   private link(id: NodeId): PeerLink | null {
@@ -556,6 +581,12 @@ export class RaftHost {
 
   private apply(entries: readonly Entry[]): void {
     for (const e of entries) {
+      // Entries a loaded snapshot already holds are not applied again; a gap would mean a lost entry.
+      if (e.index <= this.applied) continue;
+      if (e.index !== this.applied + 1) {
+        this.log.fatal(`entry ${e.index} committed after applied index ${this.applied}: an entry would be skipped`);
+        process.exit(1);
+      }
       let replies: Reply[] | null = [];
       if (e.type === EntryType.normal) {
         try {
