@@ -65,12 +65,18 @@ interface LuaModule {
   _lua_error(L: number): number;
   _lua_sethook(L: number, fn: number, mask: number, count: number): void;
   _lua_gc(L: number, what: number, data: number): number;
+  _luaL_where(L: number, level: number): void;
+  _lua_concat(L: number, n: number): void;
 }
 
 /** A C function written in JS: reads its arguments from the stack, returns how many results it pushed. */
 export type LuaFunction = (vm: LuaVm) => number;
 
-/** Thrown by a LuaFunction to raise a Lua error carrying this message (a string error object). */
+/**
+ * Thrown by a LuaFunction to raise a Lua error carrying this message (a
+ * string error object), prefixed with the caller's position as luaL_error
+ * does ("user_script:1: ...").
+ */
 export class LuaRaise extends Error {
   override readonly name = 'LuaRaise';
 }
@@ -291,7 +297,9 @@ export class LuaVm {
       } catch (e) {
         if (!this.raising) {
           this.setTop(0);
+          this.m._luaL_where(this.L, 1);
           this.pushString(e instanceof LuaRaise ? e.message : `internal error: ${(e as Error).message ?? String(e)}`);
+          this.m._lua_concat(this.L, 2);
         }
         this.raising = true;
       }
