@@ -2,10 +2,11 @@
 // drive dispatch, arity errors, key extraction for -MOVED, and COMMAND replies.
 import type { Reply } from '@redisraft-wasm/resp';
 import type { Keyspace } from './keyspace.js';
+import type { Store } from './store.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'random' | 'blocking' | 'noscript' | 'admin' | 'pubsub'
-  | 'loading' | 'stale' | 'movablekeys' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys';
+  | 'loading' | 'stale' | 'movablekeys' | 'may_replicate' | 'skip_monitor' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys';
 
 export interface CommandSpec {
   /** Lowercase name, as COMMAND prints it. */
@@ -19,6 +20,12 @@ export interface CommandSpec {
   readonly keyStep: number;
   /** Key positions for commands whose keys move (numkeys arguments); overrides first/last/step. */
   readonly getKeys?: (argv: readonly Buffer[]) => number[];
+  /**
+   * For commands whose reads and writes depend on the call (EVAL of a
+   * `no-writes` script): true when this invocation only reads, so it is
+   * served like a read instead of going through the log.
+   */
+  readonly readOnlyCall?: (argv: readonly Buffer[]) => boolean;
   readonly group: string;
   readonly summary: string;
   readonly since: string;
@@ -32,6 +39,12 @@ export interface CommandContext {
   /** Uniform in [0, 1), seeded from the entry, identical on every node. */
   readonly random: () => number;
   readonly resp: 2 | 3;
+  /** The entry's seed, for commands that run others (scripts): each nested call draws its own from `random`. */
+  readonly seed: number;
+  /** Served as a read, outside the log: writes are refused. */
+  readonly readOnly: boolean;
+  /** The store itself, for commands that run other commands (scripts). */
+  readonly store: Store;
 }
 
 export type CommandHandler = (ctx: CommandContext, argv: readonly Buffer[]) => Reply;

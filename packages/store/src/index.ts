@@ -1,4 +1,5 @@
-export { Store, EXPIRED_KEYS, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord } from './store.js';
+export { Store, EXPIRED_KEYS, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord, type StoreExtension, type StoreLoader } from './store.js';
+export { type KeyspaceJournal } from './keyspace.js';
 export { Deque } from './deque.js';
 export { ZSet } from './zskiplist.js';
 export type { Value, ValueType, StringValue, ListValue, HashValue, SetValue, ZSetValue, StreamValue } from './value.js';

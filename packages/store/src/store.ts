@@ -31,12 +31,26 @@ export interface SnapshotRecord {
   readonly version: number;
 }
 
+/**
+ * State kept beside the keyspace that is replicated with it (the script
+ * cache, function libraries): saved into snapshots, reset and reloaded with
+ * them. FLUSHALL leaves it alone, as Redis does.
+ */
+export interface StoreExtension {
+  /** The state as bytes, or null when there is nothing to keep. */
+  save(): Buffer | null;
+  /** Replaces the state (null = empty). */
+  load(data: Buffer | null): void;
+}
+
 export interface StoreSnapshot {
   /** The store's clock and change counter at the start: a loaded copy continues from them. */
   readonly clockMs: number;
   readonly keyClock: number;
   readonly keys: number;
   readonly expires: number;
+  /** Each extension's state at the start, by name. */
+  readonly extensions: readonly (readonly [string, Buffer])[];
   /** Up to `max` keys as of the start; an empty array means done. */
   next(max: number): SnapshotRecord[];
   close(): void;
@@ -66,11 +80,19 @@ export interface StoreOptions {
   extraCommands?: readonly StoreCommand[];
 }
 
+export interface StoreLoader {
+  load(key: Buffer, value: Value, expireAt: number, version: number): void;
+  /** An extension's saved state; names no extension knows are ignored. */
+  extension(name: string, data: Buffer): void;
+  finish(clockMs: number, keyClock: number): void;
+}
+
 export class Store {
   readonly commands: ReadonlyMap<string, StoreCommand>;
   private readonly db: Keyspace;
   /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
   private clockMs = 0;
+  private readonly extensions = new Map<string, StoreExtension>();
 
   constructor(opts: StoreOptions = {}) {
     const map = new Map<string, StoreCommand>();
@@ -100,7 +122,7 @@ export class Store {
       if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
       nowMs = this.clockMs;
     }
-    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2 };
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, store: this };
     return cmd.handler(context, argv);
   }
 
@@ -136,9 +158,21 @@ export class Store {
    * A point-in-time view for writing a snapshot while commands keep running:
    * read it in slices with next(); close() when abandoning it.
    */
+  /** Adds replicated state that lives beside the keyspace (see StoreExtension). */
+  addExtension(name: string, ext: StoreExtension): void {
+    if (this.extensions.has(name)) throw new Error(`store extension '${name}' is added twice`);
+    this.extensions.set(name, ext);
+  }
+
   beginSnapshot(): StoreSnapshot {
     const ks = this.db.beginSnapshot();
+    const extensions: [string, Buffer][] = [];
+    for (const [name, ext] of this.extensions) {
+      const data = ext.save();
+      if (data) extensions.push([name, data]);
+    }
     return {
+      extensions,
       clockMs: this.clockMs,
       keyClock: ks.keyClock,
       keys: this.db.size,
@@ -149,11 +183,13 @@ export class Store {
   }
 
   /** Replaces everything by a snapshot's contents: call load() per key, then finish(). */
-  beginLoad(): { load(key: Buffer, value: Value, expireAt: number, version: number): void; finish(clockMs: number, keyClock: number): void } {
+  beginLoad(): StoreLoader {
     this.db.flush();
     this.clockMs = 0;
+    for (const ext of this.extensions.values()) ext.load(null);
     return {
       load: (key, value, expireAt, version) => this.db.load(key, value, expireAt, version),
+      extension: (name, data) => this.extensions.get(name)?.load(data),
       finish: (clockMs, keyClock) => {
         this.clockMs = clockMs;
         this.db.setKeyClock(keyClock);
