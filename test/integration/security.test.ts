@@ -129,6 +129,11 @@ peerOnly('a stranger with the right credentials cannot move a term, and malforme
     const badTerm = JSON.stringify({ type: 'heartbeat', from: all.find((m) => m !== target)!.id, to: target.id, term: 'x'.repeat(3), commit: 0, readRound: 0, dbid });
     assert.match(await send(peer, [Buffer.from('RAFT.AE'), Buffer.from(badTerm)]), /^ERR malformed peer message: field 'term' must be a non-negative integer$/);
     peer.disconnect();
+    // HELLO ... AUTH makes a peer session too: the stranger gets past NOPERM, and is ignored all the same.
+    const hello = target.n.client();
+    await hello.call('HELLO', '2', 'AUTH', 'raft-peer', PEER_PW);
+    assert.match(await send(hello, hostileFrames(999, target.id, dbid)[2]!.argv), /^ERR node 999 is not a voter of this node's configuration; ignored$/);
+    hello.disconnect();
   }
   assert.equal(await clusterState(nodes), before);
   await stillTakesWrites(nodes);
