@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { ReplyWriter, RequestParser, DEFAULT_REQUEST_LIMITS, type Protocol, type Reply } from '@redisraft-wasm/resp';
 import type { CommandSpec } from '@redisraft-wasm/store';
 import type { ServerHandler } from './server-command.js';
+import { DEFAULT_USER } from './credentials.js';
 
 export interface OutputLimit {
   hardBytes: number;
@@ -27,6 +28,10 @@ export class ClientSession {
   libName = '';
   libVer = '';
   authenticated: boolean;
+  /** The user this connection runs as (CLIENT LIST, NOPERM errors). */
+  user = DEFAULT_USER;
+  /** Authenticated as the cluster user: may send the internal RAFT.* commands. */
+  peer = false;
   db = 0;
   readonly createdAt = Date.now();
   lastActivity = Date.now();

@@ -46,7 +46,7 @@ test('a snapshot message the core drops (the term rose while our own snapshot wa
   try {
     host.prepareJoin(nodeId(2));
     host.joined(DBID);
-    const send = (m: Message) => host.receive(encodePeerMessage(m, from(m.from)));
+    const send = (m: Message) => host.receive(encodePeerMessage(m, from(m.from)), 'test');
     // Leader 1, term 2: the cluster's first entries (members 1-3, then x incremented 4 times), all committed.
     const bootstrap: Entry = { index: idx(1), term: trm(2), type: EntryType.config, data: encodeConfChange({ kind: 'bootstrap', id: nodeId(1), members }) };
     send({ type: 'append', from: nodeId(1), to: nodeId(2), term: trm(2), prevIndex: idx(0), prevTerm: trm(0), entries: [bootstrap, incr(2, 2), incr(3, 2), incr(4, 2), incr(5, 2)], commit: idx(5) });
@@ -64,7 +64,7 @@ test('a snapshot message the core drops (the term rose while our own snapshot wa
     const own = host.takeSnapshot();
     assert.ok(host.snapshotInProgress);
     const m: InstallSnapshot = { type: 'snapshot', from: nodeId(1), to: nodeId(2), term: trm(2), snapshot: meta };
-    host.receive(encodeSnapshotChunk(m, from(1), { offset: 0, size: bytes.length, last: true }, bytes));
+    host.receive(encodeSnapshotChunk(m, from(1), { offset: 0, size: bytes.length, last: true }, bytes), 'test');
     // Node 3 takes over in term 3 (a transfer: no lease stops the vote).
     send({ type: 'vote', from: nodeId(3), to: nodeId(2), term: trm(3), preVote: false, lastIndex: idx(5), lastTerm: trm(2), transfer: true });
     await until('term 3', () => host.node!.hardState().term === 3);

@@ -52,7 +52,7 @@ function streamBlock(argv: Buffer[], store: Store): StreamBlock | null {
 }
 
 export class RaftExecutor implements Executor {
-  private readonly proxy = new LeaderProxy(() => this.host.peerPassword());
+  private readonly proxy = new LeaderProxy(() => this.host.peerCredentials());
 
   close(): void {
     this.proxy.close();

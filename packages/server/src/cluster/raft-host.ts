@@ -13,7 +13,9 @@ import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
-import { decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
+import { PeerMessageError, decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
+import { credentialSettings, peerCredentials, type PeerCredentials } from '../credentials.js';
+import { RefusalLog } from '../refusal-log.js';
 import { PeerLink, parseAddr } from './peer-link.js';
 import { BlockedClients, type BlockOutcome, type ClosingSocket } from './blocked-clients.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
@@ -90,6 +92,8 @@ export class RaftHost {
     private readonly store: Store,
     private readonly log: ConsolaInstance,
     private readonly listenPort: () => number,
+    /** Rate-limited warnings about refused peer messages and credentials. */
+    private readonly refusals: RefusalLog = new RefusalLog((line) => log.warn(line)),
   ) {
     this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
     config.onChange((name) => {
@@ -110,9 +114,9 @@ export class RaftHost {
     return `${host}:${this.listenPort()}`;
   }
 
-  /** What this node authenticates to its peers with. */
-  peerPassword(): string {
-    return this.config.text('cluster-password') || this.config.text('requirepass');
+  /** What this node authenticates to other nodes with (peer links, the follower proxy, JOIN). */
+  peerCredentials(): PeerCredentials | null {
+    return peerCredentials(credentialSettings(this.config));
   }
 
   electionTimeoutMs(): number {
@@ -360,28 +364,38 @@ export class RaftHost {
     if (r.ok) this.expiryInFlight = r.index;
   }
 
-  /** A message from a peer (RAFT.AE and friends). */
-  receive(argv: readonly Buffer[]): Reply | null {
+  /**
+   * A message from a peer (RAFT.AE and friends), sent from `client` (for the
+   * log). Refused with an error, changing nothing: a malformed frame, a
+   * message of another cluster or for another node, and one whose sender
+   * this node's configuration does not admit (RaftNode.admits).
+   */
+  receive(argv: readonly Buffer[], client: string): Reply | null {
     if (!this.node) return error('NOCLUSTER No Raft Cluster');
-    let m: Message;
-    let chunk: SnapshotChunk | undefined;
+    let decoded: ReturnType<typeof decodePeerMessage>;
     try {
-      const decoded = decodePeerMessage(argv);
-      m = decoded.msg;
-      chunk = decoded.chunk;
-      if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
-      if (decoded.dbid && this.dbid && decoded.dbid !== this.dbid) {
-        return error(`ERR a message from cluster ${decoded.dbid} reached node ${this.node.id} of cluster ${this.dbid}; ignored`);
-      }
-      // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
-      if (decoded.dbid && !this.dbid) {
-        this.dbid = decoded.dbid;
-        this.storage?.setDbid(decoded.dbid);
-      }
+      decoded = decodePeerMessage(argv);
     } catch (e) {
-      return error(`ERR ${(e as Error).message}`);
+      if (!(e instanceof PeerMessageError)) throw e;
+      this.refusals.note('malformed-peer-message', `refused a malformed ${argv[0]!.toString('latin1').toUpperCase()} from ${client}: ${e.message}`);
+      return error(`ERR malformed peer message: ${e.message}`);
+    }
+    const { msg: m, chunk } = decoded;
+    if (decoded.dbid && this.dbid && decoded.dbid !== this.dbid) {
+      return error(`ERR a message from cluster ${decoded.dbid} reached node ${this.node.id} of cluster ${this.dbid}; ignored`);
     }
     if (m.to !== this.node.id) return error(`ERR message for node ${m.to} reached node ${this.node.id}`);
+    const refusal = this.node.admits(m);
+    if (refusal !== null) {
+      this.refusals.note('stranger-peer-message', `ignored a ${m.type} message of term ${m.term} from node ${m.from} (${client}): ${refusal}`);
+      return error(`ERR ${refusal}; ignored`);
+    }
+    if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
+    // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
+    if (decoded.dbid && !this.dbid) {
+      this.dbid = decoded.dbid;
+      this.storage?.setDbid(decoded.dbid);
+    }
     if (m.type === 'snapshot') {
       this.receiveSnapshotChunk(m, chunk!);
       return null;
@@ -573,7 +587,8 @@ export class RaftHost {
       const addr = this.addrOf(id);
       const parsed = addr ? parseAddr(addr) : null;
       if (!parsed) return null;
-      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerPassword(), (msg) => this.log.debug(msg));
+      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerCredentials(), (msg) => this.log.debug(msg),
+        (msg) => this.refusals.note('peer-credentials', `node ${id}: ${msg}`));
       this.links.set(id, link);
     }
     return link;
