@@ -17,12 +17,15 @@ import { introspectionCommands } from './commands/introspection.js';
 import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
 import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
+import { scriptingCommands, type ScriptingEngine } from '@redisraft-wasm/scripting';
 
 export interface NodeServerOptions {
   readonly config: NodeConfig;
   readonly logger: ConsolaInstance;
   readonly version: string;
   readonly store?: Store;
+  /** Lua scripting (EVAL, FUNCTION): its commands join the store's table and its state the store's. */
+  readonly scripting?: ScriptingEngine;
   /** Server commands added by later layers (RAFT.*, CLUSTER, MULTI, ...). */
   readonly extraCommands?: readonly ServerCommand[];
 }
@@ -41,7 +44,9 @@ export class NodeServer {
 
   constructor(private readonly opts: NodeServerOptions) {
     this.log = opts.logger;
-    this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands: dumpRestoreCommands });
+    const extraCommands = [...dumpRestoreCommands, ...(opts.scripting ? scriptingCommands(opts.scripting) : [])];
+    this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands });
+    opts.scripting?.attach(this.store);
     this.executor = new LocalExecutor(this.store);
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
     for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...(opts.extraCommands ?? [])]) {

@@ -66,3 +66,13 @@ export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): number[
 export function arityOk(spec: CommandSpec, argc: number): boolean {
   return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
 }
+
+/**
+ * Whether this call changes replicated state and so goes through the log:
+ * write commands, and may_replicate ones (EVAL, SCRIPT LOAD) unless the
+ * call says it only reads (a no-writes script, SCRIPT EXISTS).
+ */
+export function callWrites(spec: CommandSpec, argv: readonly Buffer[]): boolean {
+  if (!spec.flags.includes('write') && !spec.flags.includes('may_replicate')) return false;
+  return !(spec.readOnlyCall?.(argv) ?? false);
+}

@@ -57,6 +57,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'cluster-enabled', scope: 'redis', type: BOOL, default: 'no', startOnly: true, description: 'must be no: a Raft group is one shard',
     refuse: (v) => (v === 'yes' ? need('cluster-enabled', v, 'no', 'Redis Cluster sharding is not used') : null) },
   { name: 'proto-max-bulk-len', scope: 'redis', type: size(1024 * 1024, 2 ** 32), default: '536870912', startOnly: false, description: 'largest bulk string a client may send' },
+  // Scripting. The instruction limit decides where a runaway script stops, on every node: set it alike everywhere.
+  { name: 'lua-instruction-limit', scope: 'redis', type: int(0, Number.MAX_SAFE_INTEGER), default: '100000000', startOnly: false,
+    description: 'Lua VM instructions a script may run before it is stopped and its writes undone (0 = no limit); must be equal on every node' },
+  { name: 'lua-time-limit', scope: 'redis', type: int(0, MAX_MS), default: '5000', startOnly: false, description: 'accepted for Redis compatibility; scripts are bounded by lua-instruction-limit' },
+  { name: 'busy-reply-threshold', scope: 'redis', type: int(0, MAX_MS), default: '5000', startOnly: false, description: 'accepted for Redis compatibility (alias of lua-time-limit in Redis 7)' },
   { name: 'client-output-buffer-limit', scope: 'redis', type: STRING, default: 'normal 256mb 0 0 pubsub 32mb 8mb 60', startOnly: false, description: 'per-class hard limit, soft limit and soft seconds for reply buffers' },
   { name: 'maxclients', scope: 'redis', type: int(1, 1_000_000), default: '10000', startOnly: false, description: 'most clients connected at once' },
   { name: 'timeout', scope: 'redis', type: int(0, 2 ** 31 - 1), default: '0', startOnly: false, description: 'close idle clients after this many seconds (0 = never)' },
