@@ -12,6 +12,8 @@ export interface ScriptingOptions {
   /** VM instructions a script may run (lua-instruction-limit); 0 = unlimited. Must be equal on every node. */
   readonly instructionLimit: () => number;
   readonly log: (level: number, message: string) => void;
+  /** Commands outside the store (MULTI, SUBSCRIBE, CLIENT, ...): a script may not run them; this tells their flags. */
+  readonly serverCommand?: (name: string) => { readonly flags: readonly string[] } | undefined;
 }
 
 /** How a run may use the keyspace. */
@@ -23,6 +25,7 @@ export interface RunMode {
 const ERR_UNKNOWN = error('ERR Unknown Redis command called from script');
 const ERR_ARITY = error('ERR Wrong number of args calling Redis command from script');
 const ERR_NOSCRIPT = error('ERR This Redis command is not allowed from script');
+const ERR_SERVER_COMMAND = error('ERR This command runs on the node, not in the replicated keyspace, and cannot be called from a script');
 const ERR_RO_WRITE = error('ERR Write commands are not allowed from read-only scripts.');
 
 /** Server commands a script may call; they answer from the entry, so every node answers alike. */
@@ -63,7 +66,7 @@ export class ScriptingEngine {
 
   /** Runs a cached EVAL script. */
   runScript(ref: string, sha: string, keys: readonly Buffer[], args: readonly Buffer[], ctx: CommandContext, mode: RunMode): Reply {
-    return this.guarded(ctx, mode, (o) => this.evalRuntime.runRef(ref, keys, args, o, false), `f_${sha}`);
+    return this.guarded(ctx, mode, (o) => this.evalRuntime.runRef(ref, keys, args, o, false), sha);
   }
 
   /** Runs a library function (FCALL). */
@@ -100,7 +103,11 @@ export class ScriptingEngine {
         const server = SERVER_COMMANDS.get(name);
         if (server) return server.arity >= 0 ? (argv.length === server.arity ? server.run(argv, ctx) : ERR_ARITY) : server.run(argv, ctx);
         const spec = store.spec(name);
-        if (!spec) return ERR_UNKNOWN;
+        if (!spec) {
+          const other = this.opts.serverCommand?.(name);
+          if (!other) return ERR_UNKNOWN;
+          return other.flags.includes('noscript') ? ERR_NOSCRIPT : ERR_SERVER_COMMAND;
+        }
         if (!arityOk(spec, argv.length)) return ERR_ARITY;
         if (spec.flags.includes('noscript')) return ERR_NOSCRIPT;
         if (readOnly && (spec.flags.includes('write') || spec.flags.includes('may_replicate'))) return ERR_RO_WRITE;

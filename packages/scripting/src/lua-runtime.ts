@@ -28,7 +28,7 @@ export interface RunOptions {
   readonly seed: number;
   /** How many VM instructions the run may take; 0 = no limit. */
   readonly instructionLimit: number;
-  /** Named in error replies: `f_<sha>` for EVAL, the function name for FCALL. */
+  /** Named in error replies: the script's SHA1 for EVAL, the function name for FCALL. */
   readonly name: string;
 }
 
@@ -154,9 +154,10 @@ export class LuaRuntime {
     vm.setField(-2, '__mode');
     vm.setMetatable(-2);
     vm.setField(LUA_REGISTRYINDEX, '__rrw_protected');
-    // setmetatable and rawset refuse protected tables; otherwise they do what Lua's do.
+    // setmetatable and rawset refuse protected tables (with no position, like Redis's); otherwise they do what Lua's do.
+    const refuseBare = () => { throw new LuaRaise('Attempt to modify a readonly table', false); };
     vm.pushFunction((v) => {
-      if (isProtected(v, 1)) refuse();
+      if (isProtected(v, 1)) refuseBare();
       if (v.type(1) !== LuaType.table) throw new LuaRaise(`bad argument #1 to 'setmetatable' (table expected, got ${TYPE_NAMES[v.type(1)] ?? 'no value'})`);
       const t2 = v.type(2);
       if (t2 !== LuaType.nil && t2 !== LuaType.table) throw new LuaRaise("bad argument #2 to 'setmetatable' (nil or table expected)");
@@ -172,7 +173,7 @@ export class LuaRuntime {
     });
     vm.setField(LUA_GLOBALSINDEX, 'setmetatable');
     vm.pushFunction((v) => {
-      if (isProtected(v, 1)) refuse();
+      if (isProtected(v, 1)) refuseBare();
       if (v.type(1) !== LuaType.table) throw new LuaRaise(`bad argument #1 to 'rawset' (table expected, got ${TYPE_NAMES[v.type(1)] ?? 'no value'})`);
       v.setTop(3);
       v.pushValue(2);

@@ -79,6 +79,11 @@ export type LuaFunction = (vm: LuaVm) => number;
  */
 export class LuaRaise extends Error {
   override readonly name = 'LuaRaise';
+
+  /** `positioned` false: the bare message, as errors raised inside Lua's own C library functions read. */
+  constructor(message: string, readonly positioned = true) {
+    super(message);
+  }
 }
 
 let modulePromise: Promise<LuaModule> | null = null;
@@ -297,9 +302,10 @@ export class LuaVm {
       } catch (e) {
         if (!this.raising) {
           this.setTop(0);
-          this.m._luaL_where(this.L, 1);
+          const positioned = !(e instanceof LuaRaise) || e.positioned;
+          if (positioned) this.m._luaL_where(this.L, 1);
           this.pushString(e instanceof LuaRaise ? e.message : `internal error: ${(e as Error).message ?? String(e)}`);
-          this.m._lua_concat(this.L, 2);
+          if (positioned) this.m._lua_concat(this.L, 2);
         }
         this.raising = true;
       }

@@ -5,10 +5,12 @@ import type { ConsolaInstance } from 'consola';
 import { ScriptingEngine } from '@redisraft-wasm/scripting';
 import type { NodeConfig } from './config/index.js';
 
-export function createScripting(config: NodeConfig, logger: ConsolaInstance): Promise<ScriptingEngine> {
+/** `serverCommand` looks up the node's own commands (filled once the node's table exists). */
+export function createScripting(config: NodeConfig, logger: ConsolaInstance, serverCommand?: (name: string) => { readonly flags: readonly string[] } | undefined): Promise<ScriptingEngine> {
   const levels = [(m: string) => logger.debug(m), (m: string) => logger.verbose(m), (m: string) => logger.info(m), (m: string) => logger.warn(m)];
   return ScriptingEngine.create({
     instructionLimit: () => config.int('lua-instruction-limit'),
     log: (level, message) => levels[level]?.(message),
+    serverCommand,
   });
 }

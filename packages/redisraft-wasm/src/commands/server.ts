@@ -40,8 +40,9 @@ export async function runServer(args: readonly string[]): Promise<void> {
   const logger = createLogger(config.text('loglevel'), config.text('logfile'), `node:${config.int('port')}`);
   config.onChange((name, value) => { if (name === 'loglevel') setLogLevel(logger, value); });
 
-  const scripting = await createScripting(config, logger);
-  const server = new NodeServer({ config, logger, version: VERSION, scripting });
+  let server: NodeServer | null = null;
+  const scripting = await createScripting(config, logger, (name) => server?.context.table.get(name)?.spec);
+  server = new NodeServer({ config, logger, version: VERSION, scripting });
   const raft = attachRaft(server, logger);
   try {
     raft.recoverFromDisk();
