@@ -88,7 +88,7 @@ export function scriptingCommands(engine: ScriptingEngine): StoreCommand[] {
 
   const scriptCmd = (ctx: CommandContext, argv: readonly Buffer[]): Reply => {
     const sub = subName(argv);
-    const arity = (ok: boolean) => (ok ? null : error(`ERR wrong number of arguments for 'script|${sub}' command`));
+    const arity = (ok: boolean) => (ok ? null : error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.toString('latin1')}'. Try SCRIPT HELP.`));
     switch (sub) {
       case 'load': {
         const bad = arity(argv.length === 3);
@@ -128,7 +128,7 @@ export function scriptingCommands(engine: ScriptingEngine): StoreCommand[] {
 
   const functionCmd = (ctx: CommandContext, argv: readonly Buffer[]): Reply => {
     const sub = subName(argv);
-    const arity = (ok: boolean) => (ok ? null : error(`ERR wrong number of arguments for 'function|${sub}' command`));
+    const arity = (ok: boolean) => (ok ? null : error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.toString('latin1')}'. Try FUNCTION HELP.`));
     switch (sub) {
       case 'load': {
         const bad = arity(argv.length >= 3);
@@ -289,6 +289,12 @@ function decodeFunctionDump(payload: Buffer): Buffer[] | null {
 function restoreLibraries(engine: ScriptingEngine, codes: Buffer[], policy: 'flush' | 'append' | 'replace'): Reply {
   const fns = engine.functions;
   const before = fns.save();
+  if (policy === 'append') {
+    for (const code of codes) {
+      const name = FunctionLibraries.nameOf(code);
+      if (name !== null && fns.hasLibrary(name)) return error(`ERR Library ${name} already exists`);
+    }
+  }
   if (policy === 'flush') fns.flush();
   for (const code of codes) {
     const r = fns.loadLibrary(code, policy === 'replace');

@@ -2,7 +2,7 @@
 // Redis keeps them apart), the replicated script cache and function
 // libraries, and the host that runs a script's commands through the store's
 // own command table with the clock and seed of the entry being applied.
-import { PONG, array, bulk, error, type Reply } from '@redisraft-wasm/resp';
+import { PONG, array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import { arityOk, type CommandContext, type Store } from '@redisraft-wasm/store';
 import { LuaRuntime, type RunOptions, type RunResult, type ScriptHost } from './lua-runtime.js';
 import { ScriptCache } from './script-cache.js';
@@ -34,6 +34,8 @@ const SERVER_COMMANDS: ReadonlyMap<string, ScriptServerCommand> = new Map([
   ['time', { arity: 1, run: (_a, ctx) => array([bulk(String(Math.floor(ctx.nowMs / 1000))), bulk(String((ctx.nowMs % 1000) * 1000))]) }],
   ['ping', { arity: -1, run: (a) => (a.length > 2 ? ERR_ARITY : a.length === 2 ? bulk(a[1]!) : PONG) }],
   ['echo', { arity: 2, run: (a) => bulk(a[1]!) }],
+  // A script's writes are not replicated until its entry is, so no replica has them yet (Redis answers 0 too).
+  ['wait', { arity: 3, run: () => int(0) }],
 ]);
 
 export class ScriptingEngine {
@@ -111,6 +113,9 @@ export class ScriptingEngine {
         if (!arityOk(spec, argv.length)) return ERR_ARITY;
         if (spec.flags.includes('noscript')) return ERR_NOSCRIPT;
         if (readOnly && (spec.flags.includes('write') || spec.flags.includes('may_replicate'))) return ERR_RO_WRITE;
+        if ((name === 'xread' || name === 'xreadgroup') && argv.some((a) => a.length === 5 && a.toString('latin1').toLowerCase() === 'block')) {
+          return error(`ERR ${name} command is not allowed with BLOCK option from scripts`);
+        }
         // Each call draws its own seed from the entry's: SPOP and friends differ between calls, never between nodes.
         return store.execute(argv, { nowMs: ctx.nowMs, seed: Math.floor(ctx.random() * 2 ** 32), resp, readOnly });
       },

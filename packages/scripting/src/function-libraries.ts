@@ -63,8 +63,19 @@ export class FunctionLibraries implements StoreExtension {
     return this.functions.size;
   }
 
+  /** By name, in any case (Redis's function dictionary ignores case). */
+  hasLibrary(name: string): boolean {
+    return this.libraries.has(name);
+  }
+
+  /** The name a library's code declares, when its first line is well formed. */
+  static nameOf(code: Buffer): string | null {
+    const md = parseMetadata(code);
+    return typeof md === 'string' ? null : md.name;
+  }
+
   getFunction(name: string): LibraryFunction | undefined {
-    return this.functions.get(name);
+    return this.functions.get(name.toLowerCase());
   }
 
   list(): Iterable<Library> {
@@ -91,12 +102,12 @@ export class FunctionLibraries implements StoreExtension {
     if (r.reply.kind === 'error') return fail(`ERR Error registering functions: ${r.reply.message}`);
     if (lib.functions.size === 0) return fail('ERR No functions registered');
     for (const f of lib.functions.values()) {
-      const other = this.functions.get(f.name);
+      const other = this.functions.get(f.name.toLowerCase());
       if (other && other.library !== old) return fail(`ERR Function ${f.name} already exists`);
     }
     if (old) this.drop(old);
     this.libraries.set(lib.name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    for (const f of lib.functions.values()) this.functions.set(f.name.toLowerCase(), f);
     return lib.name;
   }
 
@@ -113,7 +124,7 @@ export class FunctionLibraries implements StoreExtension {
 
   private drop(lib: Library): void {
     this.libraries.delete(lib.name);
-    for (const f of lib.functions.values()) if (this.functions.get(f.name) === f) this.functions.delete(f.name);
+    for (const f of lib.functions.values()) if (this.functions.get(f.name.toLowerCase()) === f) this.functions.delete(f.name.toLowerCase());
     this.releaseLibrary(lib);
   }
 
@@ -176,8 +187,8 @@ export class FunctionLibraries implements StoreExtension {
       return 'wrong number of arguments to redis.register_function';
     }
     if (!NAME_RE.test(name!)) return BAD_NAME;
-    if (lib.functions.has(name!)) return 'Function already exists in the library';
-    lib.functions.set(name!, { name: name!, description, flags, ref: this.runtime.keep(callbackIdx), library: lib });
+    if (lib.functions.has(name!.toLowerCase())) return 'Function already exists in the library';
+    lib.functions.set(name!.toLowerCase(), { name: name!, description, flags, ref: this.runtime.keep(callbackIdx), library: lib });
     return null;
   }
 

@@ -80,15 +80,23 @@ local function protect(t)
   protected[proxy] = t
   return proxy
 end
+-- What library code sees while FUNCTION LOAD runs it: redis.register_function, redis.log and the version, nothing else.
+local real_redis = G.redis
+local lib_redis = real_setmetatable({register_function = real_redis.register_function, log = real_redis.log}, {__index = missing})
+for _, k in ipairs({'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do lib_redis[k] = real_redis[k] end
+real_redis.register_function = nil
+local library_api = protect(real_setmetatable({redis = protect(lib_redis)}, {__index = missing}))
 for _, name in ipairs({'redis', 'string', 'math', 'table', 'coroutine', 'cjson', 'bit', 'struct', 'cmsgpack'}) do
   if real_type(G[name]) == 'table' then G[name] = protect(G[name]) end
 end
 next = function(t, k) return real_next(protected[t] or t, k) end
 pairs = function(t) return next, t, nil end
 real_setmetatable(G, {__index = missing})
-local globals = protect(G)
+local globals_meta = {__index = G, __newindex = refuse, __metatable = real_setmetatable({}, {__newindex = refuse})}
+local globals = real_setmetatable({}, globals_meta)
+protected[globals] = G
 G._G = globals
-return globals
+return globals, globals_meta, library_api, G
 `;
 
 function sha1hex(b: Uint8Array): string {
@@ -188,7 +196,10 @@ export class LuaRuntime {
     vm.getField(LUA_REGISTRYINDEX, '__rrw_protected');
     vm.pushFunction(refuse);
     vm.pushFunction((v) => { throw new LuaRaise(`Script attempted to access nonexistent global variable '${v.toText(2) ?? '?'}'`); });
-    if (vm.pcall(4, 1, 0) !== LuaStatus.ok) throw new Error(`scripting setup: ${vm.toText(-1)}`);
+    if (vm.pcall(4, 4, 0) !== LuaStatus.ok) throw new Error(`scripting setup: ${vm.toText(-1)}`);
+    vm.setField(LUA_REGISTRYINDEX, '__rrw_globals_api');
+    vm.setField(LUA_REGISTRYINDEX, '__rrw_library_api');
+    vm.setField(LUA_REGISTRYINDEX, '__rrw_globals_meta');
     vm.replace(LUA_GLOBALSINDEX);
   }
 
@@ -507,11 +518,23 @@ export class LuaRuntime {
     vm.getField(LUA_REGISTRYINDEX, '__rrw_handler');
     vm.getField(LUA_REGISTRYINDEX, ref);
     this.registrar = registrar;
+    this.globalsSeeLibraryApi(true);
     try {
       return this.protectedRun(0, opts);
     } finally {
+      this.globalsSeeLibraryApi(false);
       this.registrar = null;
     }
+  }
+
+  /** Points the globals at the library-loading API (FUNCTION LOAD) or back at the full one. */
+  private globalsSeeLibraryApi(on: boolean): void {
+    const vm = this.vm;
+    vm.getField(LUA_REGISTRYINDEX, '__rrw_globals_meta');
+    vm.pushString('__index');
+    vm.getField(LUA_REGISTRYINDEX, on ? '__rrw_library_api' : '__rrw_globals_api');
+    vm.rawSet(-3);
+    vm.pop();
   }
 
   /** Keeps the value at `idx` under a registry key (a registered function's callback). */

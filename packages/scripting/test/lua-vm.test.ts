@@ -39,9 +39,9 @@ test('a JS function returns values, raises string errors and table errors', asyn
     return st === LuaStatus.ok ? vm.toText(-1) : `error: ${vm.type(-1) === 5 ? (vm.getField(-1, 'err'), vm.toText(-1)) : vm.toText(-1)}`;
   };
   assert.is(run("return f('x')"), 'got x');
-  assert.is(run("return f('str')"), 'error: boom');
+  assert.is(run("return f('str')"), 'error: user_script:1: boom', 'positioned like luaL_error');
   assert.is(run("return f('tbl')"), 'error: ERR bad');
-  assert.is(run("local ok, e = pcall(f, 'str'); return tostring(ok) .. ' ' .. e"), 'false boom');
+  assert.is(run("local ok, e = pcall(f, 'str'); return tostring(ok) .. ' ' .. e"), 'false boom', 'called by pcall (C), no position');
   assert.is(run('return tostring(3) .. tostring(3/2)'), '31.5', 'Lua 5.1 numbers: 3 prints as 3');
   assert.is(run('return unpack({1,2})'), '1', 'unpack is a global, as in 5.1');
   assert.match(run('return x +') ?? '', /^load: user_script:1:/);
