@@ -152,7 +152,10 @@ export class NodeServer {
         return;
       }
       if (session.closing) session.closeAfterReplies();
-      else session.flush();
+      else {
+        session.flush();
+        session.throttle();
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

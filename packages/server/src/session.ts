@@ -20,6 +20,13 @@ export interface QueuedCommand {
   readonly server?: ServerHandler;
 }
 
+/**
+ * Replies a client may have pending before its socket stops being read:
+ * a burst of pipelined writes is taken in as the log commits it, so memory
+ * stays bounded and heartbeats keep flowing between the bursts' chunks.
+ */
+export const MAX_PENDING_REPLIES = 1024;
+
 export class ClientSession {
   readonly parser: RequestParser;
   readonly writer = new ReplyWriter();
@@ -45,6 +52,8 @@ export class ClientSession {
   remoteWatch = false;
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null }[] = [];
+  /** Reading from the socket stopped: too many replies are pending (back-pressure on a pipelining client). */
+  readPaused = false;
   private softSince = 0;
   private flushScheduled = false;
   /** Bytes handed to the socket, for INFO stats. */
@@ -86,6 +95,10 @@ export class ClientSession {
 
   private drain(): void {
     while (this.queue.length > 0 && this.queue[0]!.reply !== null) this.writer.write(this.queue.shift()!.reply!, this.proto);
+    if (this.readPaused && this.queue.length <= MAX_PENDING_REPLIES / 2) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
     // Replies resolved in one apply batch (a pipelined client's writes) leave in one socket write: the flush
     // waits until the promise callbacks queued with this one have run.
     if (this.flushScheduled) return;
@@ -99,6 +112,14 @@ export class ClientSession {
 
   get pendingReplies(): number {
     return this.queue.length;
+  }
+
+  /** After a chunk of requests: stop reading while too many replies are pending; drain() reads on again. */
+  throttle(): void {
+    if (!this.readPaused && this.queue.length >= MAX_PENDING_REPLIES) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
   }
 
   /** Sends what is ready in one write; enforces the output buffer limit. */

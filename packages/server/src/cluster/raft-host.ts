@@ -65,6 +65,8 @@ export class RaftHost {
   private readonly writes = new Map<number, PendingWrite>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly readsToServe: PendingRead[] = [];
+  /** Client work waiting for room in the uncommitted tail, in arrival order. */
+  private readonly waiting: { attempt: () => Promise<Reply> | null; resolve: (r: Reply | Promise<Reply>) => void }[] = [];
   private readonly blocked = new BlockedClients();
   private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
   private nextReadId = 1;
@@ -405,29 +407,74 @@ export class RaftHost {
     return null;
   }
 
-  /** Proposes commands (one, or a transaction) and resolves with the reply once applied here. */
+  /**
+   * Proposes commands (one, or a transaction) and resolves with the reply
+   * once applied here. While the uncommitted tail is full the proposal
+   * waits its turn (back-pressure, never an error Redis would not send).
+   */
   propose(commands: Buffer[][], shape: (replies: Reply[] | null) => Reply, watches: WatchedKey[] = []): Promise<Reply> {
-    const node = this.node!;
-    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands, watches });
-    const r = node.propose(payload);
-    if (!r.ok) return Promise.resolve(error(r.reason === 'overloaded' ? `BUSY ${r.message}` : ERR_TRYAGAIN));
-    this.schedule();
-    return new Promise((resolve) => this.writes.set(r.index, { term: r.term, resolve, shape }));
+    return this.inTurn(() => {
+      const node = this.node!;
+      const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands, watches });
+      const r = node.propose(payload);
+      if (!r.ok) return r.reason === 'overloaded' ? null : Promise.resolve(error(ERR_TRYAGAIN));
+      this.schedule();
+      return new Promise((resolve) => this.writes.set(r.index, { term: r.term, resolve, shape }));
+    });
   }
 
   /** Runs `run` once leadership is confirmed and everything committed before is applied (ReadIndex). */
   read(run: () => Reply): Promise<Reply> {
-    const id = this.nextReadId++;
-    if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
-    this.schedule();
-    return new Promise((resolve) => this.reads.set(id, { run, resolve, after: this.node!.log.lastIndex(), index: idx(0) }));
+    return this.inTurn(() => {
+      const id = this.nextReadId++;
+      if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
+      this.schedule();
+      return new Promise((resolve) => this.reads.set(id, { run, resolve, after: this.node!.log.lastIndex(), index: idx(0) }));
+    });
   }
 
   /** Runs `run` without confirming leadership (quorum-reads no), but after the writes proposed before it. */
   readLocal(run: () => Reply): Reply | Promise<Reply> {
-    const after = this.node!.log.lastIndex();
-    if (this.applied >= after && this.readsToServe.length === 0) return run();
-    return new Promise((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
+    const now = () => {
+      const after = this.node!.log.lastIndex();
+      if (this.applied >= after && this.readsToServe.length === 0) return Promise.resolve(run());
+      return new Promise<Reply>((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
+    };
+    if (this.waiting.length === 0) {
+      const after = this.node!.log.lastIndex();
+      if (this.applied >= after && this.readsToServe.length === 0) return run();
+    }
+    return this.inTurn(now);
+  }
+
+  /**
+   * Client work in arrival order: `attempt` runs now unless earlier work is
+   * waiting; it returns null while the core refuses new entries (the
+   * uncommitted tail is full), and then waits with everything after it
+   * until a Ready makes room. Reads wait too, so a client's GET never
+   * overtakes its own SET.
+   */
+  private inTurn(attempt: () => Promise<Reply> | null): Promise<Reply> {
+    if (this.waiting.length === 0) {
+      const p = attempt();
+      if (p) return p;
+    }
+    return new Promise((resolve) => this.waiting.push({ attempt, resolve }));
+  }
+
+  private runWaiting(): void {
+    while (this.waiting.length > 0) {
+      const w = this.waiting[0]!;
+      if (!this.isLeader) {
+        this.waiting.shift();
+        w.resolve(error(ERR_TRYAGAIN));
+        continue;
+      }
+      const p = w.attempt();
+      if (!p) return;
+      this.waiting.shift();
+      w.resolve(p);
+    }
   }
 
   /** Holds a blocked client until `ready()` holds after an apply, its deadline, a leadership change or its disconnect. */
@@ -482,6 +529,7 @@ export class RaftHost {
       this.noteRole(rd);
     }
     this.serveReads();
+    this.runWaiting();
   }
 
   private send(messages: readonly Message[]): void {
