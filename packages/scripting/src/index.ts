@@ -6,3 +6,7 @@ export { ScriptingEngine, type ScriptingOptions, type RunMode } from './engine.j
 export { ScriptCache, NOSCRIPT, type CachedScript } from './script-cache.js';
 export { FunctionLibraries, type Library, type LibraryFunction } from './function-libraries.js';
 export { scriptingCommands } from './commands.js';
+export { openCjson } from './libs/cjson.js';
+export { openCmsgpack } from './libs/cmsgpack.js';
+export { openStruct } from './libs/struct.js';
+export { openBit } from './libs/bit.js';
