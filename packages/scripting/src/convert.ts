@@ -128,8 +128,9 @@ function rawField(vm: LuaVm, name: string): LuaType {
  * `scriptResp` is the protocol the script selected (it decides booleans),
  * as in luaReplyToRedisReply.
  */
-export function popReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
-  if (!vm.checkStack(4)) {
+export function popReply(vm: LuaVm, scriptResp: 2 | 3, depth = 0): Reply {
+  // Redis stops where the Lua stack runs out; nesting this deep stops here first, long before JS's own stack would.
+  if (depth > MAX_REPLY_DEPTH || !vm.checkStack(4)) {
     vm.pop();
     return error('ERR reached lua stack limit');
   }
@@ -146,7 +147,7 @@ export function popReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
       out = int(luaNumberToInteger(vm.toNumber(-1)));
       break;
     case LuaType.table:
-      out = tableReply(vm, scriptResp);
+      out = tableReply(vm, scriptResp, depth);
       break;
     default:
       out = NIL;
@@ -155,7 +156,10 @@ export function popReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
   return out;
 }
 
-function tableReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
+/** Nesting of a script's result beyond which the reply is Redis's stack-limit error (a self-referencing table). */
+const MAX_REPLY_DEPTH = 1000;
+
+function tableReply(vm: LuaVm, scriptResp: 2 | 3, depth: number): Reply {
   if (rawField(vm, 'err') === LuaType.string) {
     const msg = vm.toText(-1)!;
     vm.pop();
@@ -197,8 +201,8 @@ function tableReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
     vm.pushNil();
     while (vm.next(-2)) {
       vm.pushValue(-2);
-      entries.push(popReply(vm, scriptResp));
-      entries.push(popReply(vm, scriptResp));
+      entries.push(popReply(vm, scriptResp, depth + 1));
+      entries.push(popReply(vm, scriptResp, depth + 1));
     }
     vm.pop();
     return map(entries);
@@ -210,7 +214,7 @@ function tableReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
     while (vm.next(-2)) {
       vm.pop();
       vm.pushValue(-1);
-      items.push(popReply(vm, scriptResp));
+      items.push(popReply(vm, scriptResp, depth + 1));
     }
     vm.pop();
     return set(items);
@@ -223,7 +227,7 @@ function tableReply(vm: LuaVm, scriptResp: 2 | 3): Reply {
       vm.pop();
       break;
     }
-    items.push(popReply(vm, scriptResp));
+    items.push(popReply(vm, scriptResp, depth + 1));
   }
   return array(items);
 }

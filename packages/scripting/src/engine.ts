@@ -25,7 +25,6 @@ export interface RunMode {
 const ERR_UNKNOWN = error('ERR Unknown Redis command called from script');
 const ERR_ARITY = error('ERR Wrong number of args calling Redis command from script');
 const ERR_NOSCRIPT = error('ERR This Redis command is not allowed from script');
-const ERR_SERVER_COMMAND = error('ERR This command runs on the node, not in the replicated keyspace, and cannot be called from a script');
 const ERR_RO_WRITE = error('ERR Write commands are not allowed from read-only scripts.');
 
 /** Server commands a script may call; they answer from the entry, so every node answers alike. */
@@ -88,8 +87,9 @@ export class ScriptingEngine {
     try {
       result = run({ host: this.host(ctx, readOnly), seed: ctx.seed, instructionLimit: this.opts.instructionLimit(), name });
     } catch (e) {
+      // A fault of ours (never the script's) must not stop the node applying the log: undo and answer it.
       journal?.rollback();
-      throw e;
+      return error(`ERR the script could not be run: ${(e as Error).message ?? String(e)}`);
     }
     if (result.overBudget) journal?.rollback();
     else journal?.commit();
@@ -108,7 +108,8 @@ export class ScriptingEngine {
         if (!spec) {
           const other = this.opts.serverCommand?.(name);
           if (!other) return ERR_UNKNOWN;
-          return other.flags.includes('noscript') ? ERR_NOSCRIPT : ERR_SERVER_COMMAND;
+          // Server commands describe or steer one node, not the replicated keyspace: none may run in a script here.
+          return ERR_NOSCRIPT;
         }
         if (!arityOk(spec, argv.length)) return ERR_ARITY;
         if (spec.flags.includes('noscript')) return ERR_NOSCRIPT;

@@ -6,7 +6,7 @@ import { error, type ErrorReply } from '@redisraft-wasm/resp';
 import type { StoreExtension } from '@redisraft-wasm/store';
 import { LuaType, type LuaVm } from './lua-vm.js';
 import type { LuaRuntime, RunOptions } from './lua-runtime.js';
-import { SCRIPT_FLAGS, type ScriptFlag } from './shebang.js';
+import { SCRIPT_FLAGS, splitArgs, type ScriptFlag } from './shebang.js';
 
 export interface LibraryFunction {
   readonly name: string;
@@ -32,8 +32,8 @@ function parseMetadata(code: Buffer): { name: string; engine: string; body: Buff
   if (code.length < 2 || code[0] !== 0x23 || code[1] !== 0x21) return 'Missing library metadata';
   const end = code.indexOf(0x0a);
   if (end < 0) return 'Invalid library metadata';
-  const parts = code.subarray(0, end).toString('latin1').split(/[ \t\r]+/).filter((p) => p.length > 0);
-  if (parts.length === 0) return 'Invalid library metadata';
+  const parts = splitArgs(code.subarray(0, end).toString('latin1'));
+  if (!parts || parts.length === 0) return 'Invalid library metadata';
   const engine = parts[0]!.slice(2);
   let name: string | null = null;
   for (const part of parts.slice(1)) {
