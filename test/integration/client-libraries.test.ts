@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { Cluster } from 'ioredis';
 import Redlock from 'redlock';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { Queue, Worker } from 'bullmq';
 import { findLeader, startCluster } from './lib/cluster.js';
 import type { NodeProcess } from './lib/node-process.js';
 
@@ -64,6 +65,48 @@ test('rate-limiter-flexible RateLimiterRedis: points are counted atomically by i
   assert.is(other.remainingPoints, 4, 'keys are separate');
   const res = await limiter.get('user-1');
   assert.ok(res !== null && res.consumedPoints >= 5);
+});
+
+test('BullMQ: 1,000 jobs added and processed by a Worker, through a leader failover in the middle', async () => {
+  const nodes = await startCluster(3);
+  started.push(...nodes);
+  // BullMQ's own connections (it duplicates them for blocking commands); its keys share one hash tag, as on Redis Cluster.
+  const queue = new Queue('jobs', { connection: clusterClient(nodes, { redisOptions: { maxRetriesPerRequest: null } }), prefix: '{bull}' });
+  const seen = new Set<number>();
+  const worker = new Worker('jobs', async (job) => {
+    seen.add(job.data.n as number);
+    return (job.data.n as number) * 2;
+  }, {
+    connection: clusterClient(nodes, { redisOptions: { maxRetriesPerRequest: null } }), prefix: '{bull}', concurrency: 20,
+    // A job whose worker lost its connection in the failover is picked up again soon.
+    lockDuration: 3000, stalledInterval: 1000,
+  });
+  worker.on('error', () => {});
+  try {
+    const total = 1000;
+    const added: Promise<unknown>[] = [];
+    for (let i = 0; i < total / 2; i++) added.push(queue.add('double', { n: i }, { attempts: 5, backoff: { type: 'fixed', delay: 100 } }));
+    await Promise.all(added);
+    const leader = await findLeader(nodes);
+    await leader.stop('SIGKILL');
+    await findLeader(nodes.filter((n) => n !== leader));
+    for (let i = total / 2; i < total; i++) await queue.add('double', { n: i }, { attempts: 5, backoff: { type: 'fixed', delay: 100 } });
+    const deadline = Date.now() + 90_000;
+    let counts: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      counts = await queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
+      if (counts.completed === total) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.is(counts.completed, total, `every job completed (${JSON.stringify(counts)})`);
+    assert.is(counts.failed, 0);
+    assert.is(seen.size, total, 'the worker ran every job');
+    const sample = await queue.getJobs(['completed'], 0, 9);
+    for (const job of sample) assert.is(job.returnvalue, (job.data.n as number) * 2);
+  } finally {
+    await worker.close(true);
+    await queue.close();
+  }
 });
 
 test.run();
