@@ -188,11 +188,21 @@ class Encoder {
 
   constructor(private readonly vm: LuaVm, private readonly aux: Aux, private readonly cfg: Config) {}
 
+  private busy = false;
+
   encode(): number {
+    // Allocation inside a call can run a __gc finalizer that calls back in:
+    // that call gets its own buffer instead of clobbering ours.
+    if (this.busy) return new Encoder(this.vm, this.aux, this.cfg).encode();
     if (this.vm.top !== 1) this.aux.argError(1, 'expected 1 argument');
-    this.out.reset();
-    this.value(0);
-    this.vm.pushBytes(this.out.view());
+    this.busy = true;
+    try {
+      this.out.reset();
+      this.value(0);
+      this.vm.pushBytes(this.out.view());
+    } finally {
+      this.busy = false;
+    }
     return 1;
   }
 
@@ -375,7 +385,11 @@ class Decoder {
 
   constructor(private readonly vm: LuaVm, private readonly aux: Aux, private readonly cfg: Config) {}
 
+  private busy = false;
+
   decode(): number {
+    // As in Encoder.encode: a re-entered call (from a finalizer) gets its own state.
+    if (this.busy) return new Decoder(this.vm, this.aux, this.cfg).decode();
     const vm = this.vm;
     if (vm.top !== 1) this.aux.argError(1, 'expected 1 argument');
     const data = this.aux.checkBytes(1);
@@ -385,6 +399,7 @@ class Decoder {
     this.p = 0;
     this.depth = 0;
     this.nullIdx = 0;
+    this.busy = true;
     try {
       this.next();
       this.value();
@@ -392,6 +407,7 @@ class Decoder {
       if (this.tok() !== T.end) this.parseError('the end');
     } finally {
       this.data = EMPTY;
+      this.busy = false;
     }
     return 1;
   }

@@ -25,8 +25,63 @@ const ARRAY = 0;
 const MAP_KEY = 1;
 const MAP_VALUE = 2;
 
+interface Codec {
+  pack(v: LuaVm): number;
+  unpackFull(v: LuaVm, limit: number, offset: number): number;
+}
+
 export function openCmsgpack(vm: LuaVm): void {
   const aux = Aux.of(vm);
+  const primary = makeCodec(vm, aux);
+  let busy = false;
+  // Allocation inside a call can run a __gc finalizer that calls back in:
+  // that call gets its own state instead of clobbering ours.
+  const withCodec = (f: (c: Codec) => number): number => {
+    if (busy) return f(makeCodec(vm, aux));
+    busy = true;
+    try {
+      return f(primary);
+    } finally {
+      busy = false;
+    }
+  };
+
+  const pack = (v: LuaVm): number => withCodec((c) => c.pack(v));
+  const unpack = (v: LuaVm): number => withCodec((c) => c.unpackFull(v, 0, 0));
+
+  const unpackOne = (v: LuaVm): number => {
+    const offset = aux.optInteger(2, 0);
+    v.setTop(1);
+    return withCodec((c) => c.unpackFull(v, 1, offset));
+  };
+
+  const unpackLimit = (v: LuaVm): number => {
+    const limit = aux.checkInteger(2);
+    const offset = aux.optInteger(3, 0);
+    v.setTop(1);
+    return withCodec((c) => c.unpackFull(v, limit, offset));
+  };
+
+  vm.newTable();
+  vm.pushFunction(pack);
+  vm.setField(-2, 'pack');
+  vm.pushFunction(unpack);
+  vm.setField(-2, 'unpack');
+  vm.pushFunction(unpackOne);
+  vm.setField(-2, 'unpack_one');
+  vm.pushFunction(unpackLimit);
+  vm.setField(-2, 'unpack_limit');
+  setStringFields(vm, {
+    _NAME: 'cmsgpack',
+    _VERSION: 'lua-cmsgpack 0.4.0',
+    _COPYRIGHT: 'Copyright (C) 2012, Salvatore Sanfilippo',
+    _DESCRIPTION: 'MessagePack C implementation for Lua',
+  });
+  vm.setField(LUA_GLOBALSINDEX, 'cmsgpack');
+}
+
+/** The packer and unpacker with their buffers and decoding state. */
+function makeCodec(vm: LuaVm, aux: Aux): Codec {
   const out = new ByteSink();
 
   // ------------------------------------------------------------ packing
@@ -318,37 +373,7 @@ export function openCmsgpack(vm: LuaVm): void {
     return cnt;
   };
 
-  const unpack = (v: LuaVm): number => unpackFull(v, 0, 0);
-
-  const unpackOne = (v: LuaVm): number => {
-    const offset = aux.optInteger(2, 0);
-    v.setTop(1);
-    return unpackFull(v, 1, offset);
-  };
-
-  const unpackLimit = (v: LuaVm): number => {
-    const limit = aux.checkInteger(2);
-    const offset = aux.optInteger(3, 0);
-    v.setTop(1);
-    return unpackFull(v, limit, offset);
-  };
-
-  vm.newTable();
-  vm.pushFunction(pack);
-  vm.setField(-2, 'pack');
-  vm.pushFunction(unpack);
-  vm.setField(-2, 'unpack');
-  vm.pushFunction(unpackOne);
-  vm.setField(-2, 'unpack_one');
-  vm.pushFunction(unpackLimit);
-  vm.setField(-2, 'unpack_limit');
-  setStringFields(vm, {
-    _NAME: 'cmsgpack',
-    _VERSION: 'lua-cmsgpack 0.4.0',
-    _COPYRIGHT: 'Copyright (C) 2012, Salvatore Sanfilippo',
-    _DESCRIPTION: 'MessagePack C implementation for Lua',
-  });
-  vm.setField(LUA_GLOBALSINDEX, 'cmsgpack');
+  return { pack, unpackFull };
 }
 
 const EMPTY = Buffer.alloc(0);
