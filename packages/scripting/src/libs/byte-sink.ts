@@ -34,8 +34,15 @@ export class ByteSink {
 
   /** ASCII text (numbers, literals). */
   ascii(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    // Numbers and literals are short: a loop beats Buffer.write's call overhead.
+    if (n <= 32) {
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else this.pos += this.buf.write(s, this.pos, 'latin1');
   }
 
   /** The bytes written so far (a view, valid until the next write). */

@@ -26,6 +26,12 @@ export function formatG(x: number, precision: number): string {
   if (Number.isInteger(x) && x < POW10[precision]! && x > -POW10[precision]!) return String(x);
   const neg = x < 0;
   const a = neg ? -x : x;
+  // In %g's fixed range JS's shortest text is the %g text when it has no
+  // more digits than the precision (see below): the common case, no parsing.
+  if (a >= 1e-4 && a < POW10[precision]!) {
+    const t = String(x);
+    if (significantDigits(t) <= precision) return t;
+  }
   // The shortest round-trip digits are the rounded ones whenever they are
   // no longer than the precision: for normal numbers the rounding step
   // dwarfs a double's error. Subnormals have too few bits for that.
@@ -46,6 +52,20 @@ export function formatG(x: number, precision: number): string {
     body = `0.${'0'.repeat(-exp - 1)}${digits}`;
   }
   return neg ? `-${body}` : body;
+}
+
+/** Digits of a fixed-notation number text, leading zeros not counted. */
+function significantDigits(t: string): number {
+  let n = 0;
+  let leading = true;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) continue;
+    if (leading && c === 0x30) continue;
+    leading = false;
+    n++;
+  }
+  return n;
 }
 
 /** Significant digits (no leading zeros) and decimal exponent of the first one, from JS's shortest form. */
@@ -187,18 +207,54 @@ function decimal(b: Uint8Array, start: number, i: number): void {
     return;
   }
   // An exponent counts only with digits after it ("1e" is 1, ending before the e).
+  let exp10 = 0;
+  let expOk = true;
   if (j < len && (b[j]! | 0x20) === 0x65) {
     let k = j + 1;
-    if (k < len && (b[k] === 0x2b || b[k] === 0x2d)) k++;
+    let eneg = false;
+    if (k < len && (b[k] === 0x2b || b[k] === 0x2d)) eneg = b[k++] === 0x2d;
     if (k < len && isDigit(b[k]!)) {
-      while (k < len && isDigit(b[k]!)) k++;
+      while (k < len && isDigit(b[k]!)) {
+        if (exp10 < 1000) exp10 = exp10 * 10 + (b[k]! - 0x30);
+        else expOk = false;
+        k++;
+      }
+      if (eneg) exp10 = -exp10;
       j = k;
     }
   }
-  // JS's Number() rounds decimal text exactly, as glibc's strtod does.
-  parsed.value = Number(Buffer.from(b.buffer, b.byteOffset + start, j - start).toString('latin1'));
   parsed.end = j;
+  // Clinger's fast path: up to 15 significant digits and |power of ten| <=
+  // 22 are both exact doubles, so one multiplication or division rounds
+  // once, exactly as strtod rounds.
+  let m = 0;
+  let sig = 0;
+  let scale = exp10;
+  let seenDot = false;
+  for (let k = i; k < j; k++) {
+    const c = b[k]!;
+    if (c === 0x2e) {
+      seenDot = true;
+      continue;
+    }
+    if ((c | 0x20) === 0x65) break;
+    if (seenDot) scale--;
+    if (sig > 0 || c !== 0x30) {
+      if (++sig > 15) break;
+      m = m * 10 + (c - 0x30);
+    }
+  }
+  if (expOk && sig <= 15 && scale >= -22 && scale <= 22) {
+    const v = scale < 0 ? m / POW10_22[-scale]! : m * POW10_22[scale]!;
+    parsed.value = b[start] === 0x2d ? -v : v;
+    return;
+  }
+  // Otherwise JS's Number() rounds decimal text exactly, as glibc's strtod does.
+  parsed.value = Number(Buffer.from(b.buffer, b.byteOffset + start, j - start).toString('latin1'));
 }
+
+const POW10_22 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 
 function hex(b: Uint8Array, i: number, neg: boolean): void {
   const len = b.length;

@@ -188,11 +188,21 @@ class Encoder {
 
   constructor(private readonly vm: LuaVm, private readonly aux: Aux, private readonly cfg: Config) {}
 
+  private busy = false;
+
   encode(): number {
+    // Allocation inside a call can run a __gc finalizer that calls back in:
+    // that call gets its own buffer instead of clobbering ours.
+    if (this.busy) return new Encoder(this.vm, this.aux, this.cfg).encode();
     if (this.vm.top !== 1) this.aux.argError(1, 'expected 1 argument');
-    this.out.reset();
-    this.value(0);
-    this.vm.pushBytes(this.out.view());
+    this.busy = true;
+    try {
+      this.out.reset();
+      this.value(0);
+      this.vm.pushBytes(this.out.view());
+    } finally {
+      this.busy = false;
+    }
     return 1;
   }
 
@@ -326,11 +336,18 @@ class Encoder {
 
   private string(s: Buffer): void {
     const out = this.out;
-    out.ensure(s.length * 6 + 2);
+    // Escapes are rare: find the first, copy everything before it at once.
+    let first = 0;
+    while (first < s.length && CHAR2ESCAPE[s[first]!] === null) first++;
+    out.ensure((s.length - first) * 6 + first + 2);
     const buf = out.buf;
     let p = out.pos;
     buf[p++] = 0x22;
-    for (let i = 0; i < s.length; i++) {
+    if (first > 0) {
+      buf.set(first === s.length ? s : s.subarray(0, first), p);
+      p += first;
+    }
+    for (let i = first; i < s.length; i++) {
       const c = s[i]!;
       const esc = CHAR2ESCAPE[c];
       if (esc === null) buf[p++] = c;
@@ -368,7 +385,11 @@ class Decoder {
 
   constructor(private readonly vm: LuaVm, private readonly aux: Aux, private readonly cfg: Config) {}
 
+  private busy = false;
+
   decode(): number {
+    // As in Encoder.encode: a re-entered call (from a finalizer) gets its own state.
+    if (this.busy) return new Decoder(this.vm, this.aux, this.cfg).decode();
     const vm = this.vm;
     if (vm.top !== 1) this.aux.argError(1, 'expected 1 argument');
     const data = this.aux.checkBytes(1);
@@ -378,6 +399,7 @@ class Decoder {
     this.p = 0;
     this.depth = 0;
     this.nullIdx = 0;
+    this.busy = true;
     try {
       this.next();
       this.value();
@@ -385,6 +407,7 @@ class Decoder {
       if (this.tok() !== T.end) this.parseError('the end');
     } finally {
       this.data = EMPTY;
+      this.busy = false;
     }
     return 1;
   }
@@ -480,19 +503,27 @@ class Decoder {
     const d = this.data;
     const start = ++this.p;
     // Most strings have no escapes: they go to Lua straight from the input.
+    // The closing quote is found natively; the check for a backslash or NUL
+    // before it stays within the string (a scan to the end of the document
+    // per string would be quadratic).
+    const close = d.indexOf(0x22, start);
+    const end = close < 0 ? d.length : close;
     let q = start;
-    for (;;) {
-      const c = q < d.length ? d[q]! : 0;
-      if (c === 0x22) {
-        this.type = T.string;
-        this.strInTmp = false;
-        this.strStart = start;
-        this.strEnd = q;
-        this.p = q + 1;
-        return;
-      }
-      if (c === 0x5c || c === 0) break;
-      q++;
+    if (end - start < 64) {
+      while (q < end && d[q] !== 0x5c && d[q] !== 0) q++;
+    } else {
+      const body = d.subarray(start, end);
+      const backslash = body.indexOf(0x5c);
+      const nul = body.indexOf(0);
+      q = start + Math.min(backslash < 0 ? body.length : backslash, nul < 0 ? body.length : nul);
+    }
+    if (q === close) {
+      this.type = T.string;
+      this.strInTmp = false;
+      this.strStart = start;
+      this.strEnd = close;
+      this.p = close + 1;
+      return;
     }
     const tmp = this.tmp;
     tmp.reset();

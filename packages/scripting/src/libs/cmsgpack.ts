@@ -21,8 +21,67 @@ const INT_MAX = 2147483647;
 
 const enum Err { none, eof, badFormat }
 
+const ARRAY = 0;
+const MAP_KEY = 1;
+const MAP_VALUE = 2;
+
+interface Codec {
+  pack(v: LuaVm): number;
+  unpackFull(v: LuaVm, limit: number, offset: number): number;
+}
+
 export function openCmsgpack(vm: LuaVm): void {
   const aux = Aux.of(vm);
+  const primary = makeCodec(vm, aux);
+  let busy = false;
+  // Allocation inside a call can run a __gc finalizer that calls back in:
+  // that call gets its own state instead of clobbering ours.
+  const withCodec = (f: (c: Codec) => number): number => {
+    if (busy) return f(makeCodec(vm, aux));
+    busy = true;
+    try {
+      return f(primary);
+    } finally {
+      busy = false;
+    }
+  };
+
+  const pack = (v: LuaVm): number => withCodec((c) => c.pack(v));
+  const unpack = (v: LuaVm): number => withCodec((c) => c.unpackFull(v, 0, 0));
+
+  const unpackOne = (v: LuaVm): number => {
+    const offset = aux.optInteger(2, 0);
+    v.setTop(1);
+    return withCodec((c) => c.unpackFull(v, 1, offset));
+  };
+
+  const unpackLimit = (v: LuaVm): number => {
+    const limit = aux.checkInteger(2);
+    const offset = aux.optInteger(3, 0);
+    v.setTop(1);
+    return withCodec((c) => c.unpackFull(v, limit, offset));
+  };
+
+  vm.newTable();
+  vm.pushFunction(pack);
+  vm.setField(-2, 'pack');
+  vm.pushFunction(unpack);
+  vm.setField(-2, 'unpack');
+  vm.pushFunction(unpackOne);
+  vm.setField(-2, 'unpack_one');
+  vm.pushFunction(unpackLimit);
+  vm.setField(-2, 'unpack_limit');
+  setStringFields(vm, {
+    _NAME: 'cmsgpack',
+    _VERSION: 'lua-cmsgpack 0.4.0',
+    _COPYRIGHT: 'Copyright (C) 2012, Salvatore Sanfilippo',
+    _DESCRIPTION: 'MessagePack C implementation for Lua',
+  });
+  vm.setField(LUA_GLOBALSINDEX, 'cmsgpack');
+}
+
+/** The packer and unpacker with their buffers and decoding state. */
+function makeCodec(vm: LuaVm, aux: Aux): Codec {
   const out = new ByteSink();
 
   // ------------------------------------------------------------ packing
@@ -171,30 +230,31 @@ export function openCmsgpack(vm: LuaVm): void {
     return false;
   };
 
-  const decodeArray = (len: number): void => {
+  // Containers being filled, innermost last. Nesting is bounded only by
+  // the Lua stack (two slots a level, as in C: ~4000 levels), too deep for
+  // JS recursion, so the decoder keeps its own stack.
+  const kinds: number[] = []; // ARRAY or MAP_KEY / MAP_VALUE (what comes next)
+  const remaining: number[] = [];
+  const indexes: number[] = [];
+  let depth = 0;
+
+  const openArray = (len: number): void => {
     vm.newTable();
     aux.checkStack(1, 'in function mp_decode_to_lua_array');
-    for (let index = 1; len > 0; len--, index++) {
-      vm.pushNumber(index);
-      decode();
-      if (err) return;
-      vm.rawSet(-3);
-    }
+    if (len === 0) return;
+    vm.pushNumber(1);
+    kinds[depth] = ARRAY;
+    remaining[depth] = len;
+    indexes[depth] = 1;
+    depth++;
   };
 
-  const decodeMap = (len: number): void => {
+  const openMap = (len: number): void => {
     vm.newTable();
-    for (; len > 0; len--) {
-      decode();
-      if (err) return;
-      decode();
-      if (err) return;
-      // lua_settable raises these itself (no position: it is the core's error, not luaL_error).
-      const kt = vm.type(-2);
-      if (kt === LuaType.nil) throwPlain('table index is nil');
-      if (kt === LuaType.number && Number.isNaN(vm.toNumber(-2))) throwPlain('table index is NaN');
-      vm.rawSet(-3);
-    }
+    if (len === 0) return;
+    kinds[depth] = MAP_KEY;
+    remaining[depth] = len;
+    depth++;
   };
 
   const throwPlain = (message: string): never => {
@@ -202,13 +262,49 @@ export function openCmsgpack(vm: LuaVm): void {
     vm.raiseTop();
   };
 
+  /** Decodes one value at `p` and pushes it; on a short or bad input sets `err` instead. */
+  const decode = (): void => {
+    const base = depth;
+    for (;;) {
+      const before = depth;
+      item();
+      if (err) return;
+      // A container was opened: its elements come next.
+      if (depth > before) continue;
+      // A value is complete: hand it to the containers it finishes.
+      for (;;) {
+        if (depth === base) return;
+        const d = depth - 1;
+        const kind = kinds[d]!;
+        if (kind === MAP_KEY) {
+          kinds[d] = MAP_VALUE;
+          break;
+        }
+        if (kind === MAP_VALUE) {
+          // lua_settable raises these itself (no position: the core's error, not luaL_error).
+          const kt = vm.type(-2);
+          if (kt === LuaType.nil) throwPlain('table index is nil');
+          if (kt === LuaType.number && Number.isNaN(vm.toNumber(-2))) throwPlain('table index is NaN');
+          kinds[d] = MAP_KEY;
+        }
+        vm.rawSet(-3);
+        if (--remaining[d]! === 0) {
+          depth--;
+          continue;
+        }
+        if (kind === ARRAY) vm.pushNumber(++indexes[d]!);
+        break;
+      }
+    }
+  };
+
   const pushString = (start: number, len: number): void => {
     vm.pushBytes(data.subarray(start, start + len));
     p = start + len;
   };
 
-  /** Decodes one value at `p` and pushes it; on a short or bad input sets `err` instead. */
-  const decode = (): void => {
+  /** One scalar, or the start of a container, at `p`. */
+  const item = (): void => {
     if (!need(1)) return;
     // Each value takes a stack slot and nothing bounds how many: the C code checks every time.
     aux.checkStack(1, 'too many return values at once; use unpack_one or unpack_limit instead.');
@@ -231,16 +327,16 @@ export function openCmsgpack(vm: LuaVm): void {
       case 0xd9: if (need(2)) { const l = b[p + 1]!; if (need(2 + l)) pushString(p + 2, l); } return;
       case 0xda: if (need(3)) { const l = b.readUInt16BE(p + 1); if (need(3 + l)) pushString(p + 3, l); } return;
       case 0xdb: if (need(5)) { const l = b.readUInt32BE(p + 1); p += 5; if (need(l)) pushString(p, l); } return;
-      case 0xdc: if (need(3)) { const l = b.readUInt16BE(p + 1); p += 3; decodeArray(l); } return;
-      case 0xdd: if (need(5)) { const l = b.readUInt32BE(p + 1); p += 5; decodeArray(l); } return;
-      case 0xde: if (need(3)) { const l = b.readUInt16BE(p + 1); p += 3; decodeMap(l); } return;
-      case 0xdf: if (need(5)) { const l = b.readUInt32BE(p + 1); p += 5; decodeMap(l); } return;
+      case 0xdc: if (need(3)) { const l = b.readUInt16BE(p + 1); p += 3; openArray(l); } return;
+      case 0xdd: if (need(5)) { const l = b.readUInt32BE(p + 1); p += 5; openArray(l); } return;
+      case 0xde: if (need(3)) { const l = b.readUInt16BE(p + 1); p += 3; openMap(l); } return;
+      case 0xdf: if (need(5)) { const l = b.readUInt32BE(p + 1); p += 5; openMap(l); } return;
     }
     if ((c & 0x80) === 0) { vm.pushNumber(c); p += 1; }
     else if ((c & 0xe0) === 0xe0) { vm.pushNumber(c - 256); p += 1; }
     else if ((c & 0xe0) === 0xa0) { const l = c & 0x1f; if (need(1 + l)) pushString(p + 1, l); }
-    else if ((c & 0xf0) === 0x90) { p += 1; decodeArray(c & 0xf); }
-    else if ((c & 0xf0) === 0x80) { p += 1; decodeMap(c & 0xf); }
+    else if ((c & 0xf0) === 0x90) { p += 1; openArray(c & 0xf); }
+    else if ((c & 0xf0) === 0x80) { p += 1; openMap(c & 0xf); }
     else err = Err.badFormat;
   };
 
@@ -256,6 +352,7 @@ export function openCmsgpack(vm: LuaVm): void {
     data = s;
     p = offset;
     err = Err.none;
+    depth = 0;
     let cnt = 0;
     try {
       for (; p < len && cnt < limit; cnt++) {
@@ -276,37 +373,7 @@ export function openCmsgpack(vm: LuaVm): void {
     return cnt;
   };
 
-  const unpack = (v: LuaVm): number => unpackFull(v, 0, 0);
-
-  const unpackOne = (v: LuaVm): number => {
-    const offset = aux.optInteger(2, 0);
-    v.setTop(1);
-    return unpackFull(v, 1, offset);
-  };
-
-  const unpackLimit = (v: LuaVm): number => {
-    const limit = aux.checkInteger(2);
-    const offset = aux.optInteger(3, 0);
-    v.setTop(1);
-    return unpackFull(v, limit, offset);
-  };
-
-  vm.newTable();
-  vm.pushFunction(pack);
-  vm.setField(-2, 'pack');
-  vm.pushFunction(unpack);
-  vm.setField(-2, 'unpack');
-  vm.pushFunction(unpackOne);
-  vm.setField(-2, 'unpack_one');
-  vm.pushFunction(unpackLimit);
-  vm.setField(-2, 'unpack_limit');
-  setStringFields(vm, {
-    _NAME: 'cmsgpack',
-    _VERSION: 'lua-cmsgpack 0.4.0',
-    _COPYRIGHT: 'Copyright (C) 2012, Salvatore Sanfilippo',
-    _DESCRIPTION: 'MessagePack C implementation for Lua',
-  });
-  vm.setField(LUA_GLOBALSINDEX, 'cmsgpack');
+  return { pack, unpackFull };
 }
 
 const EMPTY = Buffer.alloc(0);

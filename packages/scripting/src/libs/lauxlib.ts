@@ -113,7 +113,11 @@ export class Aux {
 
   private callerInfo(): { name: string | null; namewhat: string; where: string } {
     const vm = this.vm;
-    if (!this.hasWhere || !vm.checkStack(6)) return { name: null, namewhat: '', where: '' };
+    if (!this.hasWhere) return { name: null, namewhat: '', where: '' };
+    // An error unwinds this frame anyway: when the stack is full (the error
+    // may be "stack overflow"), its values make room for the helper.
+    if (!vm.checkStack(6)) vm.setTop(0);
+    if (!vm.checkStack(6)) return { name: null, namewhat: '', where: '' };
     vm.getField(LUA_REGISTRYINDEX, WHERE_KEY);
     // A failure here is the VM's own (the script's instruction budget ran
     // out inside the helper): that error wins over ours.

@@ -125,8 +125,40 @@ class Format {
   }
 }
 
+interface Codec {
+  pack(v: LuaVm): number;
+  unpack(v: LuaVm): number;
+  size(v: LuaVm): number;
+}
+
 export function openStruct(vm: LuaVm): void {
   const aux = Aux.of(vm);
+  const primary = makeCodec(vm, aux);
+  let busy = false;
+  // Allocation inside a call can run a __gc finalizer that calls back in:
+  // that call gets its own state instead of clobbering ours.
+  const withCodec = (f: (c: Codec) => number): number => {
+    if (busy) return f(makeCodec(vm, aux));
+    busy = true;
+    try {
+      return f(primary);
+    } finally {
+      busy = false;
+    }
+  };
+
+  vm.newTable(0, 3);
+  vm.pushFunction((v) => withCodec((c) => c.pack(v)));
+  vm.setField(-2, 'pack');
+  vm.pushFunction((v) => withCodec((c) => c.unpack(v)));
+  vm.setField(-2, 'unpack');
+  vm.pushFunction((v) => withCodec((c) => c.size(v)));
+  vm.setField(-2, 'size');
+  vm.setField(LUA_GLOBALSINDEX, 'struct');
+}
+
+/** The three functions with their format walker and output buffer. */
+function makeCodec(vm: LuaVm, aux: Aux): Codec {
   const f = new Format(aux);
   const out = new ByteSink();
 
@@ -291,7 +323,7 @@ export function openStruct(vm: LuaVm): void {
     return n + 1;
   };
 
-  const size = (): number => {
+  const size = (v: LuaVm): number => {
     f.start(aux.checkBytes(1));
     let pos = 0;
     while (f.more) {
@@ -304,16 +336,9 @@ export function openStruct(vm: LuaVm): void {
       if (!isAlnum(opt)) f.control(opt);
       pos += sz;
     }
-    vm.pushNumber(pos);
+    v.pushNumber(pos);
     return 1;
   };
 
-  vm.newTable(0, 3);
-  vm.pushFunction(pack);
-  vm.setField(-2, 'pack');
-  vm.pushFunction(unpack);
-  vm.setField(-2, 'unpack');
-  vm.pushFunction(size);
-  vm.setField(-2, 'size');
-  vm.setField(LUA_GLOBALSINDEX, 'struct');
+  return { pack, unpack, size };
 }
