@@ -1,12 +1,15 @@
 // EVALSHA throughput: a 1-call and a 20-call script, redis-benchmark c50,
 // on the leader of a local 3-node cluster (raft-log-fsync yes) and on
 // redis-server with appendfsync always, in the same run.
-//   node --import tsx bench/scripting.ts [-n 20000] [-c 50]
+//   node --import tsx bench/scripting.ts [-n 20000] [-c 50] [--jobs 5000]
+// plus BullMQ: jobs added and processed per second by one Worker.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { redisBenchmark } from './redis-benchmark.js';
 import { freePort } from '../test/integration/lib/node-process.js';
 
@@ -23,6 +26,34 @@ const SCRIPTS: Record<string, string> = {
 async function until(what: string, ok: () => boolean): Promise<void> {
   for (let i = 0; i < 200; i++) { if (ok()) return; await new Promise((r) => setTimeout(r, 50)); }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** BullMQ jobs/s: `jobs` added in bulks of 100 while one Worker (concurrency 50) processes them, until all completed. */
+async function bullmqJobsPerSecond(port: number, jobs: number): Promise<number> {
+  const conns: Redis[] = [];
+  const conn = () => {
+    const c = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: null });
+    conns.push(c);
+    return c;
+  };
+  const queue = new Queue('bench', { connection: conn(), prefix: '{bench}' });
+  let completed = 0;
+  const worker = new Worker('bench', async (job) => job.data.n, { connection: conn(), prefix: '{bench}', concurrency: 50 });
+  worker.on('completed', () => { completed++; });
+  const started = Date.now();
+  for (let i = 0; i < jobs; i += 100) await queue.addBulk(Array.from({ length: Math.min(100, jobs - i) }, (_, k) => ({ name: 'j', data: { n: i + k } })));
+  while (completed < jobs) await new Promise((r) => setTimeout(r, 20));
+  const rate = jobs / ((Date.now() - started) / 1000);
+  await worker.close();
+  await queue.close();
+  for (const c of conns) c.disconnect();
+  return rate;
+}
+
+async function measureAll(port: number): Promise<Map<string, number>> {
+  const out = measure(port);
+  out.set('BullMQ jobs/s', await bullmqJobsPerSecond(port, Number(arg('--jobs', '5000'))));
+  return out;
 }
 
 function measure(port: number): Map<string, number> {
@@ -49,7 +80,7 @@ try {
   for (const p of ports.slice(1)) if (cli(p, 'RAFT.CLUSTER', 'JOIN', `127.0.0.1:${ports[0]}`) !== 'OK') throw new Error('JOIN failed');
   await until('three voters', () => /num_voting_nodes:3/.test(cli(ports[0]!, 'RAFT.INFO')));
   process.stderr.write('benchmarking the leader of a 3-node cluster (fsync)...\n');
-  const ours = measure(ports[0]!);
+  const ours = await measureAll(ports[0]!);
   for (const p of procs) p.kill('SIGTERM');
   const rp = await freePort();
   const rdir = mkdtempSync(join(tmpdir(), 'rrw-bench-redis-'));
@@ -57,7 +88,7 @@ try {
   procs.push(spawn('redis-server', ['--port', String(rp), '--bind', '127.0.0.1', '--dir', rdir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' }));
   await until('redis-server', () => cli(rp, 'PING') === 'PONG');
   process.stderr.write('benchmarking redis-server (appendfsync always)...\n');
-  const theirs = measure(rp);
+  const theirs = await measureAll(rp);
   console.log(`\nredis-benchmark -n ${n} -c ${c}: leader of a 3-node cluster (raft-log-fsync yes) vs redis-server appendfsync always, same run\n`);
   console.log('script'.padEnd(20) + 'redisraft-wasm rps'.padStart(20) + 'redis-server rps'.padStart(20) + 'ratio'.padStart(8));
   for (const [name, rps] of ours) {

@@ -126,12 +126,14 @@ export class LuaRuntime {
   private setup(): void {
     const vm = this.vm;
     vm.openStandardLibs();
+    openLibraries(vm);
     // Redis loads base, table, string, math, debug (removed after setup), cjson, struct, cmsgpack and bit.
-    for (const name of ['io', 'os', 'package', 'dofile', 'loadfile', 'print', 'require', 'module']) {
+    // newproxy too: its userdata are the only way a script gets a __gc finalizer, which would run at a point
+    // decided by each node's own heap history (reads run on one node only) and could call redis.call there.
+    for (const name of ['io', 'os', 'package', 'dofile', 'loadfile', 'print', 'require', 'module', 'newproxy']) {
       vm.pushNil();
       vm.setField(LUA_GLOBALSINDEX, name);
     }
-    openLibraries(vm);
     this.registerRedisApi();
     this.exec(SETUP, '@rrw_setup');
     vm.getField(LUA_GLOBALSINDEX, '__rrw_handler');

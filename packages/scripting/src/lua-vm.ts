@@ -101,6 +101,8 @@ export class LuaVm {
   private readonly lenPtr: number;
   private scratch: number;
   private hookFn: (() => void) | null = null;
+  /** pushBytes calls in progress (a re-entered one stages its bytes apart). */
+  private pushing = 0;
   /** Set when a JS function wants to raise: the error object is on the stack, lua_error runs outside JS's try. */
   private raising = false;
 
@@ -181,9 +183,14 @@ export class LuaVm {
   /** Pushes bytes as a Lua string. */
   pushBytes(b: Uint8Array): void {
     const n = b.length;
-    const p = this.staging(n);
+    // lua_pushlstring may collect garbage first; were a finalizer to push a string, it must not reuse our scratch.
+    const p = this.pushing++ === 0 ? this.staging(n) : this.m._malloc(n || 1);
     this.m.HEAPU8.set(b, p);
-    this.m._lua_pushlstring(this.L, p, n);
+    try {
+      this.m._lua_pushlstring(this.L, p, n);
+    } finally {
+      this.pushing--;
+    }
     if (p !== this.scratch) this.m._free(p);
   }
 
