@@ -82,10 +82,13 @@ export class ScriptingEngine {
    */
   private guarded(ctx: CommandContext, mode: RunMode, run: (o: RunOptions) => RunResult, name: string): Reply {
     const readOnly = mode.readOnly || ctx.readOnly;
-    const journal = readOnly ? null : ctx.db.beginJournal();
+    const instructionLimit = this.opts.instructionLimit();
+    // Without a budget a run is never stopped midway, so nothing needs recording for undo (journaling copies
+    // each changed value once: the price of atomic stops on large collections).
+    const journal = readOnly || instructionLimit === 0 ? null : ctx.db.beginJournal();
     let result: RunResult;
     try {
-      result = run({ host: this.host(ctx, readOnly), seed: ctx.seed, instructionLimit: this.opts.instructionLimit(), name });
+      result = run({ host: this.host(ctx, readOnly), seed: ctx.seed, instructionLimit, name });
     } catch (e) {
       // A fault of ours (never the script's) must not stop the node applying the log: undo and answer it.
       journal?.rollback();
