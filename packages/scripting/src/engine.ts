@@ -121,7 +121,7 @@ export class ScriptingEngine {
           return error(`ERR ${name} command is not allowed with BLOCK option from scripts`);
         }
         // Each call draws its own seed from the entry's: SPOP and friends differ between calls, never between nodes.
-        return store.execute(argv, { nowMs: ctx.nowMs, seed: Math.floor(ctx.random() * 2 ** 32), resp, readOnly });
+        return store.execute(argv, { nowMs: ctx.nowMs, seed: Math.floor(ctx.random() * 2 ** 32), resp, readOnly, fromScript: true });
       },
     };
   }

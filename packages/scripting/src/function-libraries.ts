@@ -64,6 +64,13 @@ export class FunctionLibraries implements StoreExtension {
   }
 
   /** By name, in any case (Redis's function dictionary ignores case). */
+  /** Bytes of the libraries' code (INFO used_memory_functions). */
+  codeBytes(): number {
+    let n = 0;
+    for (const lib of this.libraries.values()) n += lib.code.length;
+    return n;
+  }
+
   hasLibrary(name: string): boolean {
     return this.libraries.has(name);
   }

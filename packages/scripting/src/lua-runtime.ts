@@ -40,6 +40,8 @@ export interface RunResult {
 
 const TYPE_NAMES: Record<number, string> = { [-1]: 'no value', 0: 'nil', 1: 'boolean', 2: 'userdata', 3: 'number', 4: 'string', 5: 'table', 6: 'function', 7: 'userdata', 8: 'thread' };
 
+const GC_EVERY_RUNS = 50;
+
 /** The hook runs every this many instructions; the budget is counted in these steps. */
 const HOOK_EVERY = 1000;
 
@@ -110,6 +112,7 @@ export class LuaRuntime {
   private steps = 0;
   private stepLimit = 0;
   private nextRef = 1;
+  private runs = 0;
   /** Set while a library's code runs (FUNCTION LOAD): takes each redis.register_function call, or answers why not. */
   private registrar: Registrar | null = null;
 
@@ -412,6 +415,11 @@ export class LuaRuntime {
     this.vm.setField(LUA_REGISTRYINDEX, ref);
   }
 
+  /** Frees what released functions held (SCRIPT FLUSH, FUNCTION FLUSH). */
+  collect(): void {
+    this.vm.collect();
+  }
+
   /** Runs the function stored under a registry key with a function's value (FUNCTION LOAD's library body). */
   pushRef(ref: string): void {
     this.vm.getField(LUA_REGISTRYINDEX, ref);
@@ -461,6 +469,8 @@ export class LuaRuntime {
     }
     const resp = this.run.resp;
     this.run = null;
+    // As Redis does: a few collection steps every 50 runs, rather than letting Lua run a full cycle in one go.
+    if (++this.runs % GC_EVERY_RUNS === 0) vm.gcStep(GC_EVERY_RUNS);
     let reply: Reply;
     if (this.overBudget) {
       reply = error(`ERR Script exceeded the instruction limit (lua-instruction-limit ${opts.instructionLimit}) and was stopped; its writes were undone. script: ${opts.name}`);

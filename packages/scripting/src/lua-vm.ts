@@ -16,6 +16,7 @@ export type LuaType = (typeof LuaType)[keyof typeof LuaType];
 export const LuaStatus = { ok: 0, yield: 1, errRun: 2, errSyntax: 3, errMem: 4, errErr: 5 } as const;
 
 const LUA_MASKCOUNT = 8;
+const LUA_GCCOLLECT = 2;
 const LUA_GCCOUNT = 3;
 const LUA_GCSTEP = 5;
 
@@ -366,6 +367,11 @@ export class LuaVm {
 
   gcStep(n: number): void {
     this.m._lua_gc(this.L, LUA_GCSTEP, n);
+  }
+
+  /** A full garbage collection. */
+  collect(): void {
+    this.m._lua_gc(this.L, LUA_GCCOLLECT, 0);
   }
 
   // ------------------------------------------------------------ memory

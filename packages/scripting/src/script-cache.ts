@@ -45,6 +45,13 @@ export class ScriptCache implements StoreExtension {
     return this.scripts.size;
   }
 
+  /** Bytes of the cached bodies (INFO used_memory_scripts_eval). */
+  bodyBytes(): number {
+    let n = 0;
+    for (const s of this.scripts.values()) n += s.body.length + 40;
+    return n;
+  }
+
   /** Compiles and keeps `body` (an applied entry); the script or Redis's error. */
   add(body: Buffer): CachedScript | ErrorReply {
     const sha = sha1hex(body);
@@ -91,6 +98,7 @@ export class ScriptCache implements StoreExtension {
     for (const s of this.local.values()) this.runtime.release(s.ref);
     this.scripts.clear();
     this.local.clear();
+    this.runtime.collect();
   }
 
   /** Snapshot form: each body as a 4-byte length and its bytes, in load order. */

@@ -27,6 +27,8 @@ export interface NodeContext {
   readonly runId: string;
   /** Extra INFO sections by lowercase name (e.g. raft), added by later layers. */
   readonly infoSections: Map<string, () => string>;
+  /** Lines other layers add to INFO memory (the scripting engine's caches and VMs). */
+  readonly memoryInfo: (() => string[])[];
   /** Rate-limited warnings about refused requests (internal commands, peer credentials). */
   readonly refusals: RefusalLog;
 }

@@ -18,6 +18,7 @@ import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction
 import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
 import { scriptingCommands, type ScriptingEngine } from '@redisraft-wasm/scripting';
+import { scriptingMemoryInfo } from './scripting.js';
 
 export interface NodeServerOptions {
   readonly config: NodeConfig;
@@ -59,8 +60,9 @@ export class NodeServer {
     this.context = {
       config: opts.config, store: this.store, sessions: this.sessions, table: this.table, stats,
       startedAtMs: Date.now(), version: opts.version, tcpPort: opts.config.int('port'),
-      runId: randomBytes(20).toString('hex'), infoSections: new Map(), refusals: new RefusalLog((line) => this.log.warn(line)),
+      runId: randomBytes(20).toString('hex'), infoSections: new Map(), memoryInfo: [], refusals: new RefusalLog((line) => this.log.warn(line)),
     };
+    if (opts.scripting) this.context.memoryInfo.push(() => scriptingMemoryInfo(opts.scripting!));
     this.applyOutputLimit();
     opts.config.onChange((name) => {
       if (name === 'client-output-buffer-limit') this.applyOutputLimit();

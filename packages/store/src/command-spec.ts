@@ -43,6 +43,8 @@ export interface CommandContext {
   readonly seed: number;
   /** Served as a read, outside the log: writes are refused. */
   readonly readOnly: boolean;
+  /** Run by a script (see ExecContext.fromScript). */
+  readonly fromScript: boolean;
   /** The store itself, for commands that run other commands (scripts). */
   readonly store: Store;
 }

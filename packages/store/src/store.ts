@@ -69,6 +69,8 @@ export interface ExecContext {
    * decisions would differ between nodes. Write commands are refused.
    */
   readOnly?: boolean;
+  /** Run by a script: Redis gives a few commands a deterministic order there (SORT BY a constant on a set). */
+  fromScript?: boolean;
 }
 
 /** The internal command that carries the leader's active expiry through the log. */
@@ -122,7 +124,7 @@ export class Store {
       if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
       nowMs = this.clockMs;
     }
-    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, store: this };
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, fromScript: ctx.fromScript === true, store: this };
     return cmd.handler(context, argv);
   }
 
