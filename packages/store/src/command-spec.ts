@@ -2,7 +2,6 @@
 // drive dispatch, arity errors, key extraction for -MOVED, and COMMAND replies.
 import type { Reply } from '@redisraft-wasm/resp';
 import type { Keyspace } from './keyspace.js';
-import type { Store } from './store.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'random' | 'blocking' | 'noscript' | 'admin' | 'pubsub'
@@ -32,6 +31,29 @@ export interface CommandSpec {
   readonly complexity?: string;
 }
 
+export interface ExecContext {
+  /** The entry's time (leader clock when proposed), ms since the epoch. */
+  nowMs: number;
+  /** 32-bit seed for commands that draw random numbers. */
+  seed: number;
+  /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
+  resp?: 2 | 3;
+  /**
+   * A read served outside the log (ReadIndex or local read): it must not move
+   * the store's clock, which only log entries may advance, or expiry
+   * decisions would differ between nodes. Write commands are refused.
+   */
+  readOnly?: boolean;
+  /** Run by a script: Redis gives a few commands a deterministic order there (SORT BY a constant on a set). */
+  fromScript?: boolean;
+}
+
+/** What commands that run other commands (scripts) call: the store's own dispatch. */
+export interface CommandRunner {
+  execute(argv: readonly Buffer[], ctx: ExecContext): Reply;
+  spec(name: string): CommandSpec | undefined;
+}
+
 /** What a command runs with: the database, and the clock and randomness of its log entry. */
 export interface CommandContext {
   readonly db: Keyspace;
@@ -46,7 +68,7 @@ export interface CommandContext {
   /** Run by a script (see ExecContext.fromScript). */
   readonly fromScript: boolean;
   /** The store itself, for commands that run other commands (scripts). */
-  readonly store: Store;
+  readonly store: CommandRunner;
 }
 
 export type CommandHandler = (ctx: CommandContext, argv: readonly Buffer[]) => Reply;

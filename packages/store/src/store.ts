@@ -1,7 +1,8 @@
 // The data engine: applies commands to the keyspace. Pure and deterministic:
 // the clock and the random seed come from the caller (the log entry).
 import { error, Errors, int, type Reply } from '@redisraft-wasm/resp';
-import { arityOk, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
+import { arityOk, type CommandContext, type CommandSpec, type ExecContext, type StoreCommand } from './command-spec.js';
+export type { ExecContext } from './command-spec.js';
 import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
 import type { Value } from './value.js';
@@ -56,22 +57,6 @@ export interface StoreSnapshot {
   close(): void;
 }
 
-export interface ExecContext {
-  /** The entry's time (leader clock when proposed), ms since the epoch. */
-  nowMs: number;
-  /** 32-bit seed for commands that draw random numbers. */
-  seed: number;
-  /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
-  resp?: 2 | 3;
-  /**
-   * A read served outside the log (ReadIndex or local read): it must not move
-   * the store's clock, which only log entries may advance, or expiry
-   * decisions would differ between nodes. Write commands are refused.
-   */
-  readOnly?: boolean;
-  /** Run by a script: Redis gives a few commands a deterministic order there (SORT BY a constant on a set). */
-  fromScript?: boolean;
-}
 
 /** The internal command that carries the leader's active expiry through the log. */
 export const EXPIRED_KEYS = Buffer.from('\0expired-keys', 'latin1');
