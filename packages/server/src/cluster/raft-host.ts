@@ -6,54 +6,34 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import {
   EntryType, RaftNode, decodeConfChange, index as idx, nodeId,
-  type Entry, type Index, type InstallSnapshot, type Message, type NodeId, type Ready, type Role, type Term,
+  type Entry, type Index, type Message, type NodeId, type Ready, type Role,
 } from '@redisraft-wasm/raft';
 import { OK, array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
-import { PeerMessageError, decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
+import { PeerMessageError, decodePeerMessage, encodePeerMessage } from './peer-codec.js';
 import { credentialSettings, peerCredentials, type PeerCredentials } from '../credentials.js';
 import { RefusalLog } from '../refusal-log.js';
 import { PeerLink, parseAddr } from './peer-link.js';
+import { ClientRequests } from './client-requests.js';
+import { Snapshots } from './snapshots.js';
 import { BlockedClients, type BlockOutcome, type ClosingSocket } from './blocked-clients.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
-import { installFile, loadSnapshot, readSnapshotInfo, verifySnapshot, writeSnapshot } from '../persistence/rdb-snapshot.js';
-import { SnapshotReceiver, SnapshotSender, snapshotStreamKey } from './snapshot-transfer.js';
-import type { SnapshotChunk } from './peer-codec.js';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+import { loadSnapshot, readSnapshotInfo } from '../persistence/rdb-snapshot.js';
 import { join } from 'node:path';
 
 export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 
 /** Milliseconds per core tick: timeouts in the config are converted to ticks of this size. */
 const TICK_MS = 10;
-const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; retry it';
 /** Active expiry runs every 100 ms and deletes at most this many keys per round. */
 const EXPIRY_EVERY_TICKS = 10;
 const EXPIRY_KEYS_PER_ROUND = 64;
-const SNAPSHOT_RETRY_MS = 10_000;
-
-interface PendingWrite {
-  readonly term: Term;
-  readonly resolve: (r: Reply) => void;
-  /** Turns the store's replies into the client's reply (EXEC's array); null = a WATCHed key changed. */
-  readonly shape: (replies: Reply[] | null) => Reply;
-}
 
 export type { BlockOutcome } from './blocked-clients.js';
-
-interface PendingRead {
-  readonly run: () => Reply;
-  readonly resolve: (r: Reply) => void;
-  /** Writes proposed before the read (a client's pipelined SET then GET) must be applied first: program order. */
-  readonly after: Index;
-  index: Index;
-}
 
 export class RaftHost {
   state: ClusterState = 'uninitialized';
@@ -62,14 +42,13 @@ export class RaftHost {
   private readonly links = new Map<NodeId, PeerLink>();
   /** Addresses learned from peers' messages, for nodes the log has not told us about yet. */
   private readonly heardAddrs = new Map<NodeId, string>();
-  private readonly writes = new Map<number, PendingWrite>();
-  private readonly reads = new Map<number, PendingRead>();
-  private readonly readsToServe: PendingRead[] = [];
-  /** Client work waiting for room in the uncommitted tail, in arrival order. */
-  private readonly waiting: { attempt: () => Promise<Reply> | null; resolve: (r: Reply | Promise<Reply>) => void }[] = [];
   private readonly blocked = new BlockedClients();
-  private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
-  private nextReadId = 1;
+  private readonly snapshots: Snapshots;
+  private readonly requests = new ClientRequests({
+    node: () => this.node,
+    applied: () => this.applied,
+    schedule: () => this.schedule(),
+  });
   private applied: Index = idx(0);
   private timer: NodeJS.Timeout | null = null;
   private readyScheduled = false;
@@ -79,15 +58,9 @@ export class RaftHost {
   private storage: NodeStorage | null = null;
   private readonly paths: StoragePaths;
   /** The snapshot being written, if any. */
-  private snapshotting: Promise<Reply> | null = null;
   private ticks = 0;
-  private snapshotRetryAt = 0;
   /** Index of the last active-expiry entry; none is proposed until it is applied. */
   private expiryInFlight: Index = idx(0);
-  private readonly senders = new Map<NodeId, SnapshotSender>();
-  private receiver: SnapshotReceiver | null = null;
-  /** A verified snapshot file from the leader, stepped into the core and waiting for its Ready. */
-  private incoming: { index: Index; from: NodeId; path: string } | null = null;
 
   constructor(
     private readonly config: NodeConfig,
@@ -98,6 +71,13 @@ export class RaftHost {
     private readonly refusals: RefusalLog = new RefusalLog((line) => log.warn(line)),
   ) {
     this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
+    this.snapshots = new Snapshots({
+      node: () => this.node, storage: () => this.storage, store, config, log,
+      path: () => this.snapshotPath(), link: (id) => this.link(id),
+      applied: () => this.applied, setApplied: (i) => { this.applied = i; },
+      dbid: () => this.dbid, learnDbid: (d) => { if (!this.dbid) this.dbid = d; },
+      processReady: () => this.processReady(), schedule: () => this.schedule(),
+    });
     config.onChange((name) => {
       if ((name === 'election-timeout' || name === 'request-timeout') && this.node) this.node.setTiming(...this.timing());
       if (name === 'raft-log-max-cache-size' && this.node && this.persistent) this.node.setCacheBytes(this.config.size(name));
@@ -216,50 +196,12 @@ export class RaftHost {
   }
 
   get snapshotInProgress(): boolean {
-    return this.snapshotting !== null;
+    return this.snapshots.inProgress;
   }
 
-  /**
-   * Writes a snapshot of everything applied (without stopping: the store
-   * hands out a copy-on-write view read in slices), then trims the log.
-   * RAFT.DEBUG COMPACT, and the log passing raft-log-max-file-size.
-   */
+  /** RAFT.DEBUG COMPACT: a snapshot of everything applied, then the log trimmed. */
   takeSnapshot(): Promise<Reply> {
-    if (this.snapshotting) return this.snapshotting;
-    const node = this.node;
-    if (!node || !this.storage) return Promise.resolve(error('ERR this node keeps no files (persistence no): nothing to snapshot'));
-    const at = this.applied;
-    if (at <= node.log.snapshotIndex) return Promise.resolve(OK);
-    const meta = node.snapshotMetaAt(at);
-    const view = this.store.beginSnapshot();
-    const started = Date.now();
-    const path = this.snapshotPath();
-    this.snapshotting = writeSnapshot(path, view, { dbid: this.dbid, ...meta }, { sync: this.config.bool('raft-log-fsync'), redisVersion: REDIS_COMPAT_VERSION }).then(
-      (bytes) => {
-        // A snapshot installed from the leader meanwhile, or a new node: this one is moot.
-        if (this.node === node && node.log.snapshotIndex < at) {
-          node.compact(at);
-          this.storage?.compactTo(at, meta.term);
-          this.log.info(`snapshot at index ${at} written to ${path} (${bytes} bytes, ${view.keys} keys) in ${Date.now() - started} ms; log trimmed`);
-        }
-        this.snapshotting = null;
-        return OK;
-      },
-      (err: Error) => {
-        this.snapshotting = null;
-        // Automatic snapshots wait a while before trying again; RAFT.DEBUG COMPACT may always try.
-        this.snapshotRetryAt = Date.now() + SNAPSHOT_RETRY_MS;
-        this.log.error(`snapshot to ${path} failed: ${err.message}`);
-        return error(`ERR snapshot failed: ${err.message}`);
-      },
-    );
-    return this.snapshotting;
-  }
-
-  private maybeSnapshot(): void {
-    if (this.snapshotting || !this.storage || Date.now() < this.snapshotRetryAt) return;
-    const limit = this.config.size('raft-log-max-file-size');
-    if (limit > 0 && this.storage.logBytes() > limit && this.applied > (this.node?.log.snapshotIndex ?? 0)) void this.takeSnapshot();
+    return this.snapshots.take();
   }
 
   /** Cleanups of the layers around the host (the leader proxy). */
@@ -271,8 +213,7 @@ export class RaftHost {
     this.timer = null;
     for (const l of this.links.values()) l.close();
     this.links.clear();
-    for (const snd of this.senders.values()) snd.cancel();
-    this.receiver?.discard();
+    this.snapshots.stop();
     this.storage?.close();
   }
 
@@ -399,7 +340,7 @@ export class RaftHost {
       this.storage?.setDbid(decoded.dbid);
     }
     if (m.type === 'snapshot') {
-      this.receiveSnapshotChunk(m, chunk!);
+      this.snapshots.receiveChunk(m, chunk!);
       return null;
     }
     this.node.step(m);
@@ -407,74 +348,19 @@ export class RaftHost {
     return null;
   }
 
-  /**
-   * Proposes commands (one, or a transaction) and resolves with the reply
-   * once applied here. While the uncommitted tail is full the proposal
-   * waits its turn (back-pressure, never an error Redis would not send).
-   */
+  /** Proposes commands (one, or a transaction); resolves with the reply once applied here. */
   propose(commands: Buffer[][], shape: (replies: Reply[] | null) => Reply, watches: WatchedKey[] = []): Promise<Reply> {
-    return this.inTurn(() => {
-      const node = this.node!;
-      const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands, watches });
-      const r = node.propose(payload);
-      if (!r.ok) return r.reason === 'overloaded' ? null : Promise.resolve(error(ERR_TRYAGAIN));
-      this.schedule();
-      return new Promise((resolve) => this.writes.set(r.index, { term: r.term, resolve, shape }));
-    });
+    return this.requests.propose(commands, shape, watches);
   }
 
   /** Runs `run` once leadership is confirmed and everything committed before is applied (ReadIndex). */
   read(run: () => Reply): Promise<Reply> {
-    return this.inTurn(() => {
-      const id = this.nextReadId++;
-      if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
-      this.schedule();
-      return new Promise((resolve) => this.reads.set(id, { run, resolve, after: this.node!.log.lastIndex(), index: idx(0) }));
-    });
+    return this.requests.read(run);
   }
 
   /** Runs `run` without confirming leadership (quorum-reads no), but after the writes proposed before it. */
   readLocal(run: () => Reply): Reply | Promise<Reply> {
-    const now = () => {
-      const after = this.node!.log.lastIndex();
-      if (this.applied >= after && this.readsToServe.length === 0) return Promise.resolve(run());
-      return new Promise<Reply>((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
-    };
-    if (this.waiting.length === 0) {
-      const after = this.node!.log.lastIndex();
-      if (this.applied >= after && this.readsToServe.length === 0) return run();
-    }
-    return this.inTurn(now);
-  }
-
-  /**
-   * Client work in arrival order: `attempt` runs now unless earlier work is
-   * waiting; it returns null while the core refuses new entries (the
-   * uncommitted tail is full), and then waits with everything after it
-   * until a Ready makes room. Reads wait too, so a client's GET never
-   * overtakes its own SET.
-   */
-  private inTurn(attempt: () => Promise<Reply> | null): Promise<Reply> {
-    if (this.waiting.length === 0) {
-      const p = attempt();
-      if (p) return p;
-    }
-    return new Promise((resolve) => this.waiting.push({ attempt, resolve }));
-  }
-
-  private runWaiting(): void {
-    while (this.waiting.length > 0) {
-      const w = this.waiting[0]!;
-      if (!this.isLeader) {
-        this.waiting.shift();
-        w.resolve(error(ERR_TRYAGAIN));
-        continue;
-      }
-      const p = w.attempt();
-      if (!p) return;
-      this.waiting.shift();
-      w.resolve(p);
-    }
+    return this.requests.readLocal(run);
   }
 
   /** Holds a blocked client until `ready()` holds after an apply, its deadline, a leadership change or its disconnect. */
@@ -484,10 +370,7 @@ export class RaftHost {
 
   /** Proposes a membership change; resolves once it is applied here. */
   changeMembers(change: Parameters<RaftNode['proposeConfChange']>[0], onApplied: () => Reply): Promise<Reply> {
-    const r = this.node!.proposeConfChange(change);
-    if (!r.ok) return Promise.resolve(error(`ERR ${r.message}`));
-    this.schedule();
-    return new Promise((resolve) => this.memberWaiters.set(r.index, { term: r.term, done: () => resolve(onApplied()), lost: () => resolve(error(ERR_TRYAGAIN)) }));
+    return this.requests.changeMembers(change, onApplied);
   }
 
   transferLeadership(to: NodeId): Reply {
@@ -513,7 +396,7 @@ export class RaftHost {
     while (node.hasReady()) {
       const rd = node.ready();
       // Load, then persist (the log is compacted to the snapshot), then apply what follows it.
-      if (rd.snapshot) this.loadIncoming(rd.snapshot.index);
+      if (rd.snapshot) this.snapshots.load(rd.snapshot.index);
       // The leader's appends go out before its own write is durable (the core counts it only once it is).
       this.send(rd.messages);
       if (this.storage) {
@@ -523,110 +406,20 @@ export class RaftHost {
         node.persisted(rd.persistSeq);
       }
       this.apply(rd.committed);
-      if (rd.committed.length) this.maybeSnapshot();
+      if (rd.committed.length) this.snapshots.maybeTake();
       if (rd.committed.length || rd.softState.role !== 'leader') this.blocked.wake(this.isLeader);
-      this.queueReads(rd);
+      this.requests.takeReads(rd);
       this.noteRole(rd);
     }
-    this.serveReads();
-    this.runWaiting();
+    this.requests.afterReady();
   }
 
   private send(messages: readonly Message[]): void {
     const me = { addr: this.advertisedAddr(), dbid: this.dbid };
     for (const m of messages) {
-      if (m.type === 'snapshot') this.sendSnapshot(m, me);
+      if (m.type === 'snapshot') this.snapshots.send(m, me);
       else this.link(m.to)?.send(encodePeerMessage(m, me));
     }
-  }
-
-  /** Streams our snapshot file to a follower the log can no longer catch up. */
-  private sendSnapshot(m: InstallSnapshot, me: PeerSender): void {
-    const node = this.node!;
-    if (this.senders.has(m.to)) return;
-    const link = this.link(m.to);
-    const path = this.snapshotPath();
-    let problem = '';
-    if (!link) problem = 'no address for it';
-    else if (!this.storage || !existsSync(path)) problem = `no snapshot file at ${path}`;
-    else if (readSnapshotInfo(path).index !== m.snapshot.index) problem = `the snapshot file at ${path} is not the one at index ${m.snapshot.index}`;
-    if (problem) {
-      this.log.warn(`cannot send a snapshot to node ${m.to}: ${problem}`);
-      node.reportSnapshot(m.to, false);
-      return;
-    }
-    this.log.info(`sending the snapshot at index ${m.snapshot.index} to node ${m.to}`);
-    this.senders.set(m.to, new SnapshotSender(m.to, link!, path, m, me, (ok) => {
-      this.senders.delete(m.to);
-      if (!ok && this.node === node) {
-        node.reportSnapshot(m.to, false);
-        this.schedule();
-      }
-    }));
-  }
-
-  private receiveSnapshotChunk(m: InstallSnapshot, chunk: SnapshotChunk): void {
-    const node = this.node!;
-    if (m.term < node.hardState().term) return;
-    const key = snapshotStreamKey(m);
-    if (chunk.offset === 0) {
-      this.receiver?.discard();
-      const path = this.storage ? `${this.snapshotPath()}.recv` : join(tmpdir(), `redisraft-wasm-${process.pid}-${node.id}.recv.rdb`);
-      this.receiver = new SnapshotReceiver(key, path);
-    }
-    const r = this.receiver;
-    if (!r || r.key !== key || !r.write(chunk) || !chunk.last) return;
-    this.receiver = null;
-    r.close(this.storage !== null && this.config.bool('raft-log-fsync'));
-    this.installSnapshot(node, m, r.path);
-  }
-
-  /**
-   * A complete snapshot from the leader: check it whole, then let the core
-   * decide. Only a Ready that names it loads it into the store (etcd's
-   * contract): a message the core drops (a stale term, an index already
-   * covered) leaves the store as it was. Waits for our own snapshot first,
-   * which must not land over this one.
-   */
-  private installSnapshot(node: RaftNode, m: InstallSnapshot, path: string): void {
-    if (this.node !== node) return rmSync(path, { force: true });
-    if (this.snapshotting) {
-      void this.snapshotting.then(() => this.installSnapshot(node, m, path));
-      return;
-    }
-    try {
-      verifySnapshot(path);
-    } catch (e) {
-      this.log.warn(`the snapshot from node ${m.from} is damaged, waiting for another: ${(e as Error).message}`);
-      rmSync(path, { force: true });
-      return;
-    }
-    this.incoming = { index: m.snapshot.index, from: m.from, path };
-    node.step(m);
-    // At once, not on the next turn: nothing (RAFT.DEBUG COMPACT) may start a snapshot of ours between the two.
-    this.processReady();
-    if (this.incoming?.path === path) {
-      rmSync(path, { force: true });
-      this.incoming = null;
-    }
-  }
-
-  /** Ready.snapshot: the core installed the snapshot at `index`; the store takes its file's contents now. */
-  private loadIncoming(index: Index): void {
-    const inc = this.incoming;
-    // The core names only snapshots it was stepped with, and each arrives with its file.
-    if (!inc || inc.index !== index) {
-      this.log.fatal(`the Raft core installed the snapshot at index ${index}, but the file received is ${inc ? `at index ${inc.index}` : 'missing'}`);
-      process.exit(1);
-    }
-    this.incoming = null;
-    const started = Date.now();
-    const info = loadSnapshot(inc.path, this.store);
-    if (this.storage) installFile(inc.path, this.snapshotPath(), this.config.bool('raft-log-fsync'));
-    else rmSync(inc.path, { force: true });
-    if (!this.dbid) this.dbid = info.dbid;
-    this.applied = index;
-    this.log.info(`installed the snapshot at index ${index} from node ${inc.from} (${this.store.dbsize()} keys) in ${Date.now() - started} ms`);
   }
 
   private link(id: NodeId): PeerLink | null {
@@ -666,17 +459,7 @@ export class RaftHost {
         this.onConfigApplied(e);
       }
       this.applied = e.index;
-      const w = this.writes.get(e.index);
-      if (w) {
-        this.writes.delete(e.index);
-        w.resolve(w.term === e.term ? w.shape(replies) : error(ERR_TRYAGAIN));
-      }
-      const m = this.memberWaiters.get(e.index);
-      if (m) {
-        this.memberWaiters.delete(e.index);
-        if (m.term === e.term && e.type === EntryType.config) m.done();
-        else m.lost();
-      }
+      this.requests.settle(e, replies);
     }
   }
 
@@ -690,33 +473,6 @@ export class RaftHost {
     for (const id of this.heardAddrs.keys()) if (members.has(id)) this.heardAddrs.delete(id);
     // Every member gets a connection now, so RAFT.INFO shows the whole cluster's health.
     for (const m of members.members) if (m.id !== me) this.link(m.id);
-  }
-
-  private queueReads(rd: Ready): void {
-    for (const rs of rd.readStates) {
-      const r = this.reads.get(rs.requestId);
-      if (!r) continue;
-      this.reads.delete(rs.requestId);
-      r.index = idx(Math.max(rs.index, r.after));
-      this.readsToServe.push(r);
-    }
-    for (const id of rd.failedReads) {
-      const r = this.reads.get(id);
-      if (r) {
-        this.reads.delete(id);
-        r.resolve(error(ERR_TRYAGAIN));
-      }
-    }
-  }
-
-  private serveReads(): void {
-    let i = 0;
-    for (; i < this.readsToServe.length; i++) {
-      const r = this.readsToServe[i]!;
-      if (r.index > this.applied) break;
-      r.resolve(r.run());
-    }
-    if (i > 0) this.readsToServe.splice(0, i);
   }
 
   private noteRole(rd: Ready): void {
