@@ -9,16 +9,18 @@ import {
   type Entry, type Index, type Message, type NodeId, type Ready, type Role,
 } from '@redisraft-wasm/raft';
 import { OK, array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
-import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
+import type { Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
-import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
+import { decodeEntryPayload, type WatchedKey } from './entry-payload.js';
 import { PeerMessageError, decodePeerMessage, encodePeerMessage } from './peer-codec.js';
 import { credentialSettings, peerCredentials, type PeerCredentials } from '../credentials.js';
 import { RefusalLog } from '../refusal-log.js';
-import { PeerLink, parseAddr } from './peer-link.js';
+import type { PeerLink } from './peer-link.js';
 import { ClientRequests } from './client-requests.js';
 import { Snapshots } from './snapshots.js';
+import { Peers } from './peers.js';
+import { ActiveExpiry, EXPIRY_EVERY_TICKS } from './active-expiry.js';
 import { BlockedClients, type BlockOutcome, type ClosingSocket } from './blocked-clients.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
@@ -29,9 +31,6 @@ export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 
 /** Milliseconds per core tick: timeouts in the config are converted to ticks of this size. */
 const TICK_MS = 10;
-/** Active expiry runs every 100 ms and deletes at most this many keys per round. */
-const EXPIRY_EVERY_TICKS = 10;
-const EXPIRY_KEYS_PER_ROUND = 64;
 
 export type { BlockOutcome } from './blocked-clients.js';
 
@@ -39,11 +38,10 @@ export class RaftHost {
   state: ClusterState = 'uninitialized';
   node: RaftNode | null = null;
   dbid = '';
-  private readonly links = new Map<NodeId, PeerLink>();
-  /** Addresses learned from peers' messages, for nodes the log has not told us about yet. */
-  private readonly heardAddrs = new Map<NodeId, string>();
   private readonly blocked = new BlockedClients();
   private readonly snapshots: Snapshots;
+  private readonly peers: Peers;
+  private readonly expiry: ActiveExpiry;
   private readonly requests = new ClientRequests({
     node: () => this.node,
     applied: () => this.applied,
@@ -59,8 +57,6 @@ export class RaftHost {
   private readonly paths: StoragePaths;
   /** The snapshot being written, if any. */
   private ticks = 0;
-  /** Index of the last active-expiry entry; none is proposed until it is applied. */
-  private expiryInFlight: Index = idx(0);
 
   constructor(
     private readonly config: NodeConfig,
@@ -71,6 +67,14 @@ export class RaftHost {
     private readonly refusals: RefusalLog = new RefusalLog((line) => log.warn(line)),
   ) {
     this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
+    this.expiry = new ActiveExpiry(store, () => this.node, () => this.applied);
+    this.peers = new Peers({
+      membership: () => this.node?.membership() ?? null,
+      reconnectMs: () => this.config.int('reconnect-interval'),
+      credentials: () => this.peerCredentials(),
+      debug: (msg) => this.log.debug(msg),
+      refused: (id, msg) => this.refusals.note('peer-credentials', `node ${id}: ${msg}`),
+    });
     this.snapshots = new Snapshots({
       node: () => this.node, storage: () => this.storage, store, config, log,
       path: () => this.snapshotPath(), link: (id) => this.link(id),
@@ -211,8 +215,7 @@ export class RaftHost {
     for (const f of this.onStop) f();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const l of this.links.values()) l.close();
-    this.links.clear();
+    this.peers.closeAll();
     this.snapshots.stop();
     this.storage?.close();
   }
@@ -262,9 +265,7 @@ export class RaftHost {
 
   private stopNode(): void {
     this.node = null;
-    this.heardAddrs.clear();
-    for (const l of this.links.values()) l.close();
-    this.links.clear();
+    this.peers.closeAll();
   }
 
   get isLeader(): boolean {
@@ -280,32 +281,18 @@ export class RaftHost {
   }
 
   private addrOf(id: NodeId): string | null {
-    return this.node?.membership().get(id)?.addr ?? this.heardAddrs.get(id) ?? null;
+    return this.peers.addrOf(id);
   }
 
   // ------------------------------------------------------------ inputs
 
   private tick(): void {
     this.node?.tick();
-    if (++this.ticks % EXPIRY_EVERY_TICKS === 0) this.expireActively();
+    if (++this.ticks % EXPIRY_EVERY_TICKS === 0) this.expiry.round();
     this.schedule();
   }
 
-  /**
-   * Active expiry, decided by the leader: it samples keys past their expiry
-   * and appends their deletion to the log (an internal command that deletes
-   * what is due as of the entry's time), so followers never expire on their
-   * own and every node deletes the same keys at the same index.
-   */
-  private expireActively(): void {
-    const node = this.node;
-    if (!node?.isLeader || this.expiryInFlight > this.applied || this.store.expiresCount() === 0) return;
-    const keys = this.store.expiredKeys(Date.now(), EXPIRY_KEYS_PER_ROUND);
-    if (keys.length === 0) return;
-    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: 0, commands: [[EXPIRED_KEYS, ...keys]], watches: [] });
-    const r = node.propose(payload);
-    if (r.ok) this.expiryInFlight = r.index;
-  }
+
 
   /**
    * A message from a peer (RAFT.AE and friends), sent from `client` (for the
@@ -333,7 +320,7 @@ export class RaftHost {
       this.refusals.note('stranger-peer-message', `ignored a ${m.type} message of term ${m.term} from node ${m.from} (${client}): ${refusal}`);
       return error(`ERR ${refusal}; ignored`);
     }
-    if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
+    if (decoded.fromAddr) this.peers.heardFrom(m.from, decoded.fromAddr);
     // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
     if (decoded.dbid && !this.dbid) {
       this.dbid = decoded.dbid;
@@ -423,16 +410,7 @@ export class RaftHost {
   }
 
   private link(id: NodeId): PeerLink | null {
-    let link = this.links.get(id);
-    if (!link) {
-      const addr = this.addrOf(id);
-      const parsed = addr ? parseAddr(addr) : null;
-      if (!parsed) return null;
-      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerCredentials(), (msg) => this.log.debug(msg),
-        (msg) => this.refusals.note('peer-credentials', `node ${id}: ${msg}`));
-      this.links.set(id, link);
-    }
-    return link;
+    return this.peers.link(id);
   }
 
   private apply(entries: readonly Entry[]): void {
@@ -467,12 +445,7 @@ export class RaftHost {
     const change = decodeConfChange(e.data);
     const me = this.node!.id;
     if (change.kind === 'remove' && change.id === me) this.log.warn('this node was removed from the cluster');
-    // Drop links to nodes that left; new members get one when first messaged.
-    const members = this.node!.membership();
-    for (const [id, link] of this.links) if (!members.has(id)) { link.close(); this.links.delete(id); }
-    for (const id of this.heardAddrs.keys()) if (members.has(id)) this.heardAddrs.delete(id);
-    // Every member gets a connection now, so RAFT.INFO shows the whole cluster's health.
-    for (const m of members.members) if (m.id !== me) this.link(m.id);
+    this.peers.membersChanged(me);
   }
 
   private noteRole(rd: Ready): void {
@@ -489,7 +462,7 @@ export class RaftHost {
   peerInfo(): { id: NodeId; voter: boolean; addr: string; link: PeerLink | undefined }[] {
     const n = this.node;
     if (!n) return [];
-    return n.membership().members.filter((m) => m.id !== n.id).map((m) => ({ id: m.id, voter: m.voter, addr: m.addr, link: this.links.get(m.id) }));
+    return n.membership().members.filter((m) => m.id !== n.id).map((m) => ({ id: m.id, voter: m.voter, addr: m.addr, link: this.peers.existing(m.id) }));
   }
 
   /** Bytes in the Raft log file (0 with persistence no). */
