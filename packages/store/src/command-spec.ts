@@ -2,10 +2,11 @@
 // drive dispatch, arity errors, key extraction for -MOVED, and COMMAND replies.
 import type { Reply } from '@redisraft-wasm/resp';
 import type { Keyspace } from './keyspace.js';
+import type { StoreEvents } from './notify.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'random' | 'blocking' | 'noscript' | 'admin' | 'pubsub'
-  | 'loading' | 'stale' | 'movablekeys' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys';
+  | 'loading' | 'stale' | 'movablekeys' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys' | 'may_replicate';
 
 export interface CommandSpec {
   /** Lowercase name, as COMMAND prints it. */
@@ -32,6 +33,8 @@ export interface CommandContext {
   /** Uniform in [0, 1), seeded from the entry, identical on every node. */
   readonly random: () => number;
   readonly resp: 2 | 3;
+  /** PUBLISH and keyspace notifications leave through here (see notify()). */
+  readonly events: StoreEvents;
 }
 
 export type CommandHandler = (ctx: CommandContext, argv: readonly Buffer[]) => Reply;
@@ -48,6 +51,14 @@ export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): number[
   const keys: number[] = [];
   for (let i = spec.firstKey; i <= last && i < argv.length; i += spec.keyStep) keys.push(i);
   return keys;
+}
+
+/**
+ * Whether a command must go through the log: it writes, or (PUBLISH) it has
+ * an effect every node must apply in the same order.
+ */
+export function replicates(spec: CommandSpec): boolean {
+  return spec.flags.includes('write') || spec.flags.includes('may_replicate');
 }
 
 export function arityOk(spec: CommandSpec, argc: number): boolean {

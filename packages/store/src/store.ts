@@ -1,7 +1,7 @@
 // The data engine: applies commands to the keyspace. Pure and deterministic:
 // the clock and the random seed come from the caller (the log entry).
 import { error, Errors, int, type Reply } from '@redisraft-wasm/resp';
-import { arityOk, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
+import { arityOk, replicates, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
 import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
 import type { Value } from './value.js';
@@ -20,9 +20,11 @@ import { blockingCommands } from './t-blocking.js';
 import { formatId } from './stream.js';
 import { streamCommands } from './t-stream.js';
 import { geoCommands } from './t-geo.js';
+import { pubsubCommands } from './t-pubsub.js';
+import { StoreEvents } from './notify.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands, geoCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands, geoCommands, pubsubCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
@@ -68,6 +70,8 @@ export interface StoreOptions {
 
 export class Store {
   readonly commands: ReadonlyMap<string, StoreCommand>;
+  /** PUBLISH and keyspace notifications: the server plugs its Pub/Sub hub in as `events.sink` and sets `events.flags`. */
+  readonly events = new StoreEvents();
   private readonly db: Keyspace;
   /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
   private clockMs = 0;
@@ -82,7 +86,7 @@ export class Store {
     }
     this.commands = map;
     // Only database 0 exists: SELECT of any other is refused by the server (consensus keeps one keyspace).
-    this.db = new Keyspace();
+    this.db = new Keyspace(this.events);
   }
 
   /** Runs one command; argv[0] is its name in any case. */
@@ -94,13 +98,13 @@ export class Store {
     if (!arityOk(cmd, argv.length)) return error(Errors.wrongArity(name));
     let nowMs: number;
     if (ctx.readOnly) {
-      if (cmd.flags.includes('write')) return error(`ERR '${name}' writes and cannot run as a read`);
+      if (replicates(cmd)) return error(`ERR '${name}' writes and cannot run as a read`);
       nowMs = Math.max(this.clockMs, ctx.nowMs);
     } else {
       if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
       nowMs = this.clockMs;
     }
-    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2 };
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, events: this.events };
     return cmd.handler(context, argv);
   }
 

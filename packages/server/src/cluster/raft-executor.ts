@@ -3,7 +3,7 @@
 // writes through the log, reads through ReadIndex (or locally with
 // quorum-reads no), and locally for bare commands in explicit mode.
 import { array, error, Errors, NIL_ARRAY, type Reply } from '@redisraft-wasm/resp';
-import { blockedOn, commandKeys, parseBlockTimeout, type BlockSpec, type CommandSpec, type Store } from '@redisraft-wasm/store';
+import { blockedOn, commandKeys, parseBlockTimeout, replicates, type BlockSpec, type CommandSpec, type Store } from '@redisraft-wasm/store';
 import { randomInt } from 'node:crypto';
 import type { NodeConfig } from '../config/index.js';
 import type { Executor } from '../executor.js';
@@ -83,7 +83,8 @@ export class RaftExecutor implements Executor {
       const block = streamBlock(argv, this.store);
       if (block) return this.blockingStreamRead(session, block.argv, spec, block);
     }
-    if (spec.flags.includes('write')) {
+    // Writes, and PUBLISH (every node delivers it to its own subscribers as it applies the entry).
+    if (replicates(spec)) {
       const block = blockedOn.get(spec.name);
       return block ? this.blocking(session, argv, spec, block) : this.host.propose([argv], (r) => r![0]!);
     }
