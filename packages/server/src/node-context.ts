@@ -3,6 +3,7 @@ import type { Store } from '@redisraft-wasm/store';
 import type { NodeConfig } from './config/index.js';
 import type { ClientSession } from './session.js';
 import type { TableEntry } from './server-command.js';
+import type { PubSubHub } from './pubsub/hub.js';
 
 export interface NodeStats {
   connectionsReceived: number;
@@ -26,4 +27,6 @@ export interface NodeContext {
   readonly runId: string;
   /** Extra INFO sections by lowercase name (e.g. raft), added by later layers. */
   readonly infoSections: Map<string, () => string>;
+  /** This node's Pub/Sub subscribers. */
+  readonly pubsub: PubSubHub;
 }

@@ -15,6 +15,8 @@ import { introspectionCommands } from './commands/introspection.js';
 import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
 import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
+import { PubSubHub } from './pubsub/hub.js';
+import { allowedWhileSubscribed, pubsubCommands, subscribedOnlyError } from './pubsub/pubsub-commands.js';
 
 export interface NodeServerOptions {
   readonly config: NodeConfig;
@@ -29,20 +31,26 @@ export class NodeServer {
   readonly store: Store;
   readonly context: NodeContext;
   executor: Executor;
+  /** This node's subscribers; the store publishes into it as it applies PUBLISH and keyspace events. */
+  readonly pubsub = new PubSubHub();
   private readonly table = new Map<string, TableEntry>();
   private readonly sessions = new Map<number, ClientSession>();
   private readonly listeners: Server[] = [];
   private nextClientId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: ConsolaInstance;
-  private outputLimits = { normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 } as OutputLimit };
+  private outputLimits: Record<'normal' | 'pubsub', OutputLimit> = {
+    normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+    pubsub: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+  };
 
   constructor(private readonly opts: NodeServerOptions) {
     this.log = opts.logger;
     this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands: dumpRestoreCommands });
     this.executor = new LocalExecutor(this.store);
+    this.store.events.sink = this.pubsub;
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
-    for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...(opts.extraCommands ?? [])]) {
+    for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...pubsubCommands, ...(opts.extraCommands ?? [])]) {
       this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
     }
     const stats: NodeStats = {
@@ -52,7 +60,7 @@ export class NodeServer {
     this.context = {
       config: opts.config, store: this.store, sessions: this.sessions, table: this.table, stats,
       startedAtMs: Date.now(), version: opts.version, tcpPort: opts.config.int('port'),
-      runId: randomBytes(20).toString('hex'), infoSections: new Map(),
+      runId: randomBytes(20).toString('hex'), infoSections: new Map(), pubsub: this.pubsub,
     };
     this.applyOutputLimit();
     opts.config.onChange((name) => {
@@ -101,15 +109,17 @@ export class NodeServer {
   }
 
   private applyOutputLimit(): void {
-    // "normal <hard> <soft> <seconds> pubsub ...": the normal class applies to every client here.
+    // "normal <hard> <soft> <seconds> pubsub ...": subscribed clients get the pubsub class, all others the normal one.
     const words = this.opts.config.text('client-output-buffer-limit').split(/\s+/);
-    const i = words.indexOf('normal');
-    if (i >= 0 && i + 3 < words.length) {
-      this.outputLimits.normal = {
-        hardBytes: parseSize(words[i + 1]!) ?? 0,
-        softBytes: parseSize(words[i + 2]!) ?? 0,
-        softSeconds: Number(words[i + 3]) || 0,
-      };
+    for (const cls of ['normal', 'pubsub'] as const) {
+      const i = words.indexOf(cls);
+      if (i >= 0 && i + 3 < words.length) {
+        this.outputLimits[cls] = {
+          hardBytes: parseSize(words[i + 1]!) ?? 0,
+          softBytes: parseSize(words[i + 2]!) ?? 0,
+          softSeconds: Number(words[i + 3]) || 0,
+        };
+      }
     }
   }
 
@@ -122,7 +132,8 @@ export class NodeServer {
       return;
     }
     const needsAuth = this.opts.config.text('requirepass') !== '';
-    const session = new ClientSession(this.nextClientId++, socket, needsAuth, () => this.outputLimits.normal, (s) => {
+    const limit = (s: ClientSession) => (this.pubsub.isSubscribed(s) ? this.outputLimits.pubsub : this.outputLimits.normal);
+    const session = new ClientSession(this.nextClientId++, socket, needsAuth, limit, (s) => {
       stats.outputLimitDisconnections++;
       this.log.warn(`client id=${s.id} addr=${s.addr} closed for overcoming of output buffer limits`);
       s.socket.destroy();
@@ -151,12 +162,13 @@ export class NodeServer {
     socket.on('close', () => {
       stats.netOutputBytes += session.bytesOut;
       this.sessions.delete(session.id);
+      this.pubsub.forget(session);
       if (session.remoteWatch) this.executor.endRemoteWatch?.(session);
     });
   }
 
   private dispatch(session: ClientSession, argv: Buffer[]): void {
-    if (session.closing) return;
+    if (session.closing || session.hold(argv)) return;
     this.context.stats.commandsProcessed++;
     const name = argv[0]!.toString('latin1').toLowerCase();
     const entry = this.table.get(name);
@@ -164,10 +176,13 @@ export class NodeServer {
     if (!entry) reply = error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
     else if (!arityOk(entry.spec, argv.length)) reply = error(Errors.wrongArity(name));
     else if (!session.authenticated && !entry.spec.flags.includes('no_auth')) reply = error(Errors.noAuth);
+    else if (session.proto === 2 && this.pubsub.isSubscribed(session) && !allowedWhileSubscribed(name)) reply = subscribedOnlyError(name, argv);
     else if (session.multi && !TRANSACTION_CONTROL.has(name)) reply = this.queue(session, argv, entry);
     else {
       session.lastCommand = name;
       reply = entry.server ? entry.server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
+      // A (P|S)(UN)SUBSCRIBE waiting for the log: what the client sent after it runs after it.
+      if (entry.server && reply instanceof Promise && entry.spec.group === 'pubsub') session.holdUntil(reply, (a) => this.dispatch(session, a));
     }
     if (session.multi && !(reply instanceof Promise) && reply.kind === 'error' && !TRANSACTION_CONTROL.has(name)) session.multi.dirty = true;
     session.reply(reply);
