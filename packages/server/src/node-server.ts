@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
-import { Store, arityOk } from '@redisraft-wasm/store';
+import { Store, arityOk, parseKeyspaceEvents } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from './config/index.js';
 import { ClientSession, type OutputLimit } from './session.js';
@@ -49,6 +49,7 @@ export class NodeServer {
     this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands: dumpRestoreCommands });
     this.executor = new LocalExecutor(this.store);
     this.store.events.sink = this.pubsub;
+    this.store.events.flags = parseKeyspaceEvents(opts.config.text('notify-keyspace-events')) ?? 0;
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
     for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...pubsubCommands, ...(opts.extraCommands ?? [])]) {
       this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
@@ -65,6 +66,7 @@ export class NodeServer {
     this.applyOutputLimit();
     opts.config.onChange((name) => {
       if (name === 'client-output-buffer-limit') this.applyOutputLimit();
+      if (name === 'notify-keyspace-events') this.store.events.flags = parseKeyspaceEvents(opts.config.text(name)) ?? 0;
       if (name === 'proto-max-bulk-len') for (const s of this.sessions.values()) s.parser.limits.maxBulkBytes = opts.config.size('proto-max-bulk-len');
     });
   }

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Socket } from 'node:net';
 import { replyEnd, type Reply } from '@redisraft-wasm/resp';
-import type { CommandSpec } from '@redisraft-wasm/store';
+import { Notify, type CommandSpec } from '@redisraft-wasm/store';
 import { LocalExecutor, NodeConfig, NodeServer, createLogger, type ClientSession, type Executor } from '../src/index.js';
 
 /** A client reading whole replies off a socket. */
@@ -136,6 +136,18 @@ test('program order: (UN)SUBSCRIBE pipelined behind a PUBLISH still in the log a
     push('subscribe', 'a', 1), push('message', 'a', 'one'), ':1\r\n', push('unsubscribe', 'a', 0), ':0\r\n', '+OK\r\n',
     push('ssubscribe', 's', 1), push('smessage', 's', 'three'), ':1\r\n', frame('a', 0),
   ]);
+  c.close();
+}));
+
+test('CONFIG SET/GET notify-keyspace-events as Redis answers them', () => withServer(async (port, server) => {
+  const c = await Wire.open(port);
+  c.send(['CONFIG', 'SET', 'notify-keyspace-events', 'AKEn'], ['CONFIG', 'GET', 'notify-keyspace-events'], ['CONFIG', 'SET', 'notify-keyspace-events', 'KEq'], ['CONFIG', 'GET', 'notify-*']);
+  assert.equal(await c.replies(4), [
+    '+OK\r\n', frame('notify-keyspace-events', 'AKE'),
+    "-ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'.\r\n",
+    frame('notify-keyspace-events', 'AKE'),
+  ]);
+  assert.is(server.store.events.flags & Notify.new, Notify.new, 'n is on although CONFIG GET hides it, as in Redis');
   c.close();
 }));
 
