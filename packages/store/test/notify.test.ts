@@ -56,4 +56,37 @@ test('with notifications off the sink is never called', () => {
   assert.is(calls, 0);
 });
 
+test('keyspace and keyevent channels carry the event and the key; the flags choose which', () => {
+  const both = recording('KEA');
+  run(both.store, now, 'SET', 'k', 'v');
+  assert.equal(both.got, ['__keyspace@0__:k set', '__keyevent@0__:set k']);
+  const events = recording('E$');
+  run(events.store, now, 'SET', 'k', 'v');
+  run(events.store, now, 'DEL', 'k');
+  assert.equal(events.got, ['__keyevent@0__:set k'], 'g is off: no del');
+  const keyspace = recording('Kg');
+  run(keyspace.store, now, 'SET', 'k', 'v');
+  run(keyspace.store, now, 'DEL', 'k');
+  assert.equal(keyspace.got, ['__keyspace@0__:k del']);
+  const classOnly = recording('A');
+  run(classOnly.store, now, 'SET', 'k', 'v');
+  assert.equal(classOnly.got, [], 'without K or E nothing is published');
+});
+
+test('expired keys: lazy expiry in a write and the active-expiry entry announce "expired"; new keys "new"', () => {
+  const { store, got } = recording('KEA');
+  run(store, now, 'SET', 'a', '1', 'PX', '10');
+  run(store, now, 'SET', 'b', '1', 'PX', '10');
+  got.length = 0;
+  run(store, now + 20, 'APPEND', 'a', 'x');
+  assert.equal(got, ['__keyspace@0__:a expired', '__keyevent@0__:expired a', '__keyspace@0__:a append', '__keyevent@0__:append a']);
+  got.length = 0;
+  store.execute([EXPIRED_KEYS, Buffer.from('b')], { nowMs: now + 20, seed: 0 });
+  assert.equal(got, ['__keyspace@0__:b expired', '__keyevent@0__:expired b']);
+  const fresh = recording('En');
+  run(fresh.store, now, 'SET', 'k', 'v');
+  run(fresh.store, now, 'SET', 'k', 'w');
+  assert.equal(fresh.got, ['__keyevent@0__:new k'], 'only the first SET creates the key');
+});
+
 test.run();
