@@ -2,7 +2,7 @@
 // requests, dispatches through the command table, writes replies in order.
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
+import { NIL, QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
 import { Store, arityOk, parseKeyspaceEvents } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from './config/index.js';
@@ -16,7 +16,7 @@ import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction
 import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
 import { PubSubHub } from './pubsub/hub.js';
-import { allowedWhileSubscribed, pubsubCommands, subscribedOnlyError } from './pubsub/pubsub-commands.js';
+import { allowedWhileSubscribed, inProgramOrder, pubsubCommands, subscribedOnlyError } from './pubsub/pubsub-commands.js';
 
 export interface NodeServerOptions {
   readonly config: NodeConfig;
@@ -182,9 +182,13 @@ export class NodeServer {
     else if (session.multi && !TRANSACTION_CONTROL.has(name)) reply = this.queue(session, argv, entry);
     else {
       session.lastCommand = name;
-      reply = entry.server ? entry.server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
-      // A (P|S)(UN)SUBSCRIBE waiting for the log: what the client sent after it runs after it.
-      if (entry.server && reply instanceof Promise && entry.spec.group === 'pubsub') session.holdUntil(reply, (a) => this.dispatch(session, a));
+      const server = entry.server;
+      if (server && session.pendingReplies > 0 && inProgramOrder(name)) {
+        // (UN)SUBSCRIBE behind a PUBLISH still in the log acts after it; what the client sent next waits for it.
+        // A connection closed meanwhile is not subscribed again (its close has cleared it from the hub).
+        reply = session.afterPending(() => (session.socket.destroyed ? NIL : server(this.context, session, argv)));
+        if (reply instanceof Promise) session.holdUntil(reply, (a) => this.dispatch(session, a));
+      } else reply = server ? server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
     }
     if (session.multi && !(reply instanceof Promise) && reply.kind === 'error' && !TRANSACTION_CONTROL.has(name)) session.multi.dirty = true;
     session.reply(reply);
@@ -202,7 +206,8 @@ export class NodeServer {
     if (timeoutS === 0) return;
     const cutoff = Date.now() - timeoutS * 1000;
     for (const s of this.sessions.values()) {
-      if (s.lastActivity < cutoff && s.pendingReplies === 0) s.socket.destroy();
+      // Subscribers wait for messages, not for themselves: no timeout for them (Redis's rule).
+      if (s.lastActivity < cutoff && s.pendingReplies === 0 && !this.pubsub.isSubscribed(s)) s.socket.destroy();
     }
   }
 }

@@ -85,7 +85,7 @@ export class ClientSession {
    * acts at once (SUBSCRIBE, UNSUBSCRIBE) takes effect after the pipelined
    * commands before it (a PUBLISH still going through the log), as in Redis.
    */
-  afterPending<T>(fn: () => T): T | Promise<T> {
+  afterPending(fn: () => Reply | Promise<Reply>): Reply | Promise<Reply> {
     const waits: Promise<void>[] = [];
     for (const q of this.queue) if (q.reply === null) waits.push(q.settled!);
     return waits.length === 0 ? fn() : Promise.all(waits).then(fn);

@@ -24,6 +24,11 @@ class Wire {
     for (const c of commands) this.socket.write(`*${c.length}\r\n${c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
   }
   /** The next `n` replies, each as its raw text. */
+  async waitClosed(): Promise<boolean> {
+    const deadline = Date.now() + 5000;
+    while (!this.closed && Date.now() < deadline) await new Promise<void>((r) => { this.wake = r; setTimeout(r, 50); });
+    return this.closed;
+  }
   async replies(n: number): Promise<string[]> {
     const out: string[] = [];
     const deadline = Date.now() + 5000;
@@ -52,13 +57,16 @@ class LaterExecutor implements Executor {
   execute(session: ClientSession, argv: Buffer[], spec: CommandSpec): Promise<Reply> {
     return new Promise((resolve) => setTimeout(() => resolve(this.inner.execute(session, argv)), 5));
   }
-  transaction(session: ClientSession, commands: Buffer[][]): Reply { return this.inner.transaction(session, commands); }
+  transaction(session: ClientSession, commands: Buffer[][]): Promise<Reply> {
+    return new Promise((resolve) => setTimeout(() => resolve(this.inner.transaction(session, commands)), 5));
+  }
   watchVersion(session: ClientSession, key: Buffer): number { return this.inner.watchVersion(session, key); }
 }
 
-async function withServer(fn: (port: number, server: NodeServer) => Promise<void>): Promise<void> {
+async function withServer(fn: (port: number, server: NodeServer) => Promise<void>, settings: Record<string, string> = {}): Promise<void> {
   const config = new NodeConfig();
   config.set('port', '0');
+  for (const [k, v] of Object.entries(settings)) config.set(k, v);
   const server = new NodeServer({ config, logger: createLogger('warning', '', 'test'), version: 'test' });
   await server.start();
   try {
@@ -139,6 +147,16 @@ test('program order: (UN)SUBSCRIBE pipelined behind a PUBLISH still in the log a
   c.close();
 }));
 
+test('SUBSCRIBE inside MULTI runs at EXEC in its place, the data commands\' entry applied first (as Redis, which allows it there)', () => withServer(async (port, server) => {
+  server.executor = new LaterExecutor(server.executor as LocalExecutor);
+  const c = await Wire.open(port);
+  c.send(['HELLO', '3']);
+  await c.replies(1);
+  c.send(['MULTI'], ['SUBSCRIBE', 'x'], ['SET', 'k', 'v'], ['EXEC'], ['PUBSUB', 'NUMSUB', 'x']);
+  assert.equal(await c.replies(5), ['+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', `*2\r\n${push('subscribe', 'x', 1)}+OK\r\n`, frame('x', 1)]);
+  c.close();
+}));
+
 test('CONFIG SET/GET notify-keyspace-events as Redis answers them', () => withServer(async (port, server) => {
   const c = await Wire.open(port);
   c.send(['CONFIG', 'SET', 'notify-keyspace-events', 'AKEn'], ['CONFIG', 'GET', 'notify-keyspace-events'], ['CONFIG', 'SET', 'notify-keyspace-events', 'KEq'], ['CONFIG', 'GET', 'notify-*']);
@@ -150,5 +168,19 @@ test('CONFIG SET/GET notify-keyspace-events as Redis answers them', () => withSe
   assert.is(server.store.events.flags & Notify.new, Notify.new, 'n is on although CONFIG GET hides it, as in Redis');
   c.close();
 }));
+
+test('`timeout` closes idle clients but not subscribers, as Redis', () => withServer(async (port) => {
+  // The subscriber's last command comes before the idle client connects: whenever the idle one is closed, it was due too.
+  const sub = await Wire.open(port);
+  sub.send(['SUBSCRIBE', 'a']);
+  await sub.replies(1);
+  const idle = await Wire.open(port);
+  assert.ok(await idle.waitClosed(), 'the idle client is closed');
+  const pub = await Wire.open(port);
+  pub.send(['PUBLISH', 'a', 'still here']);
+  assert.equal(await pub.replies(1), [':1\r\n']);
+  assert.equal(await sub.replies(1), [frame('message', 'a', 'still here')]);
+  sub.close(); pub.close();
+}, { timeout: '1' }));
 
 test.run();

@@ -1,7 +1,7 @@
 // The subscribing side of Pub/Sub and PUBSUB introspection: server
 // commands, since subscriptions are connection state on one node and never
 // travel through the log (PUBLISH does: it is a data command in the store).
-import { NIL, array, bulk, encodeReply, error, int, raw, status, Errors, type Reply } from '@redisraft-wasm/resp';
+import { array, bulk, encodeReply, error, int, raw, status, Errors, type Reply } from '@redisraft-wasm/resp';
 import type { NodeContext } from '../node-context.js';
 import type { ClientSession } from '../session.js';
 import { NO_KEYS, type ServerCommand } from '../server-command.js';
@@ -13,16 +13,13 @@ function frames(session: ClientSession, replies: readonly Reply[]): Reply {
   return raw(Buffer.concat(replies.map((r) => encodeReply(r, session.proto))));
 }
 
-// Both act in program order: behind the client's pipelined commands still in the log.
+// The node server runs these in program order behind the client's commands still in the log (see inProgramOrder).
 function subscribe(kind: SubscriptionKind) {
-  return (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply | Promise<Reply> =>
-    // A connection closed meanwhile must not be left subscribed (its close already cleared it from the hub).
-    session.afterPending(() => (session.socket.destroyed ? NIL : frames(session, node.pubsub.subscribe(session, kind, argv.slice(1)))));
+  return (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply => frames(session, node.pubsub.subscribe(session, kind, argv.slice(1)));
 }
 
 function unsubscribe(kind: SubscriptionKind) {
-  return (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply | Promise<Reply> =>
-    session.afterPending(() => frames(session, node.pubsub.unsubscribe(session, kind, argv.slice(1))));
+  return (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply => frames(session, node.pubsub.unsubscribe(session, kind, argv.slice(1)));
 }
 
 const HELP = [
@@ -77,6 +74,18 @@ export const pubsubCommands: readonly ServerCommand[] = [
   { ...ps, ...shardKeys, name: 'sunsubscribe', arity: -1, flags: [...flags], summary: 'Stops listening to messages posted to shard channels.', since: '7.0.0', handler: unsubscribe('shard') },
   { ...ps, name: 'pubsub', arity: -2, flags: [], summary: 'A container for Pub/Sub commands.', since: '2.8.0', handler: pubsub },
 ];
+
+/**
+ * Pub/Sub's server commands act on this node at once, while the client's
+ * earlier commands may still be in the log: a pipelined UNSUBSCRIBE must
+ * not overtake the PUBLISH before it. These wait for the replies before
+ * them (and the node holds what the client sends after them meanwhile).
+ */
+export function inProgramOrder(name: string): boolean {
+  return SUBSCRIBE_FAMILY.has(name);
+}
+
+const SUBSCRIBE_FAMILY = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'pubsub']);
 
 /** What a RESP2 client may still send while subscribed (Redis 7). */
 const SUBSCRIBED_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
