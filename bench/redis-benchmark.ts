@@ -8,7 +8,7 @@ export function redisBenchmark(port: number, args: string[]): BenchFigure[] {
   if (r.error) throw new Error(`redis-benchmark could not run (install redis-tools): ${r.error.message}`);
   const figures: BenchFigure[] = [];
   // Quiet mode prints progress with \r; the final line per test is "SET: 12345.67 requests per second, p50=0.123 msec".
-  for (const m of r.stdout.matchAll(/([A-Z0-9_]+(?: \([^)]*\))?): ([\d.]+) requests per second(?:, p50=([\d.]+) msec)?/g)) {
+  for (const m of r.stdout.matchAll(/([A-Za-z0-9_][^\r\n:]*): ([\d.]+) requests per second(?:, p50=([\d.]+) msec)?/g)) {
     figures.push({ test: m[1]!, rps: Number(m[2]), p50Ms: Number(m[3] ?? NaN) });
   }
   // Keep the last figure per test (progress lines come first).

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { startInitializedNode, redisCli, type NodeProcess } from './lib/node-process.js';
 import { RawClient } from './lib/raw-client.js';
 import { rejects } from './lib/rejects.js';
+import { waitFor } from './lib/cluster.js';
 
 const node = suite<{ n: NodeProcess }>('single node');
 node.before(async (ctx) => { ctx.n = await startInitializedNode(); });
@@ -47,6 +48,28 @@ node('MULTI queues server commands too: PING and ECHO answer in their places, af
   await n.client().set('tx', 'changed');
   assert.is(await r.multi().ping().set('tx', 'mine').exec(), null);
   assert.is(await r.get('tx'), 'changed');
+});
+
+node('WATCH decides EXEC even when only server commands are queued: writes, FLUSHALL, EXPIRE and expiry touch, stale keys do not', async ({ n }) => {
+  const r = n.client(), other = n.client();
+  const watchThen = async (key: string, between: () => Promise<unknown>) => {
+    await r.watch(key);
+    await between();
+    return r.multi().ping().exec();
+  };
+  await r.set('x', '30');
+  assert.is(await watchThen('x', () => other.set('x', '40')), null, 'a write by another client aborts MULTI PING EXEC');
+  assert.equal(await watchThen('x', async () => {}), [[null, 'PONG']], 'an untouched key lets it run');
+  assert.is(await watchThen('x', () => other.flushall()), null, 'FLUSHALL touches a watched key that existed');
+  assert.equal(await watchThen('x', () => other.flushall()), [[null, 'PONG']], 'FLUSHALL does not touch a key that was missing');
+  await r.set('x', 'foo');
+  assert.is(await watchThen('x', () => other.expire('x', 10)), null, 'EXPIRE touches the key');
+  await r.set('x', 'foo', 'PX', 1);
+  await waitFor('x to be past its expiry', async () => ((await other.pttl('x')) === -2 ? true : null));
+  assert.equal(await watchThen('x', () => other.exists('x')), [[null, 'PONG']], 'a key watched when already expired is watched as missing');
+  await r.set('x', 'foo', 'PX', 300);
+  assert.is(await watchThen('x', () => waitFor('x to expire', async () => ((await other.exists('x')) === 0 ? true : null))), null, 'a watched key that expires aborts');
+  assert.equal(await r.multi().exec(), [], 'MULTI EXEC with nothing watched and nothing queued');
 });
 
 node('redis-cli: PING, SET/GET, INFO, COMMAND, CONFIG GET', ({ n }) => {

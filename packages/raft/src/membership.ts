@@ -10,6 +10,10 @@ export class Membership {
     return new Membership(new Map(members.map((m) => [m.id, m])));
   }
 
+  get size(): number {
+    return this.byId.size;
+  }
+
   get members(): MemberInfo[] {
     return [...this.byId.values()].sort((a, b) => a.id - b.id);
   }

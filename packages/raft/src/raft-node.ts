@@ -120,7 +120,7 @@ export class RaftNode {
   }
 
   step(m: Message): void {
-    if (m.to !== this.id) return;
+    if (m.to !== this.id || this.admits(m) !== null) return;
     if (m.term > this.term) {
       if (m.type === 'vote') {
         const inLease = this.opts.checkQuorum && this.leader !== NO_NODE && this.electionElapsed < this.opts.electionTicks;
@@ -155,6 +155,44 @@ export class RaftNode {
       case 'timeout-now':
         if (this.promotable()) this.startElection('real', true);
         return;
+    }
+  }
+
+  /**
+   * Whether a message's sender may speak to us at all; null when it may,
+   * else why not. A node that knows no configuration (it is joining) hears
+   * everyone. Otherwise only voters of our configuration (latest, or the one
+   * at our commit index: a node whose removal is not yet committed may still
+   * campaign, thesis 4.2.2) may ask for or cast votes, only members may answer
+   * a leader or send TimeoutNow, and leader messages come from members, from
+   * the leader we already follow, or — when we have heard from no leader for
+   * an election timeout — from anyone: a follower that missed the entries
+   * adding the current leader must still be caught up by it (hashicorp/raft
+   * and etcd accept such leaders too). So a stranger cannot move our term
+   * while the cluster has a live leader, however far ahead its term is.
+   */
+  admits(m: Message): string | null {
+    const latest = this.membership();
+    const from = m.from;
+    if (latest.size === 0) return null;
+    const voter = () => latest.isVoter(from) || this.membershipAt(this.commit).isVoter(from);
+    const member = () => latest.has(from) || this.membershipAt(this.commit).has(from);
+    switch (m.type) {
+      case 'vote':
+      case 'vote-response':
+        return voter() ? null : `node ${from} is not a voter of this node's configuration`;
+      case 'append-response':
+      case 'heartbeat-response':
+      case 'snapshot-response':
+      case 'timeout-now':
+        return member() ? null : `node ${from} is not a member of this node's configuration`;
+      case 'append':
+      case 'heartbeat':
+      case 'snapshot': {
+        if (member() || (from === this.leader && from !== this.id)) return null;
+        const leaderLive = this.role === 'leader' || (this.leader !== NO_NODE && this.electionElapsed < this.opts.electionTicks);
+        return leaderLive ? `node ${from} is not a member of this node's configuration, which follows a live leader` : null;
+      }
     }
   }
 

@@ -25,11 +25,11 @@ export class LocalExecutor implements Executor {
   }
 
   transaction(session: ClientSession, commands: Buffer[][]): Reply {
-    for (const w of session.watched.values()) if (this.store.keyVersion(w.key) !== w.version) return NIL_ARRAY;
+    for (const w of session.watched.values()) if (this.store.keyVersion(w.key, Date.now()) !== w.version) return NIL_ARRAY;
     return array(commands.map((argv) => this.execute(session, argv)));
   }
 
   watchVersion(_session: ClientSession, key: Buffer): number {
-    return this.store.keyVersion(key);
+    return this.store.keyVersion(key, Date.now());
   }
 }

@@ -13,3 +13,4 @@ export { scanLog, describeTerms, type LogScan } from './persistence/log-scan.js'
 export { readMeta, type NodeMeta } from './persistence/meta-file.js';
 export { storagePaths } from './persistence/node-storage.js';
 export { checkLog, type CheckResult } from './persistence/check-log.js';
+export { createScripting } from './scripting.js';

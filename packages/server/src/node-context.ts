@@ -3,6 +3,7 @@ import type { Store } from '@redisraft-wasm/store';
 import type { NodeConfig } from './config/index.js';
 import type { ClientSession } from './session.js';
 import type { TableEntry } from './server-command.js';
+import type { RefusalLog } from './refusal-log.js';
 import type { PubSubHub } from './pubsub/hub.js';
 
 export interface NodeStats {
@@ -27,6 +28,10 @@ export interface NodeContext {
   readonly runId: string;
   /** Extra INFO sections by lowercase name (e.g. raft), added by later layers. */
   readonly infoSections: Map<string, () => string>;
+  /** Lines other layers add to INFO memory (the scripting engine's caches and VMs). */
+  readonly memoryInfo: (() => string[])[];
+  /** Rate-limited warnings about refused requests (internal commands, peer credentials). */
+  readonly refusals: RefusalLog;
   /** This node's Pub/Sub subscribers. */
   readonly pubsub: PubSubHub;
 }

@@ -9,7 +9,9 @@ import type { NodeConfig } from './config/index.js';
 import { ClientSession, type OutputLimit } from './session.js';
 import { LocalExecutor, type Executor } from './executor.js';
 import type { NodeContext, NodeStats } from './node-context.js';
-import type { ServerCommand, TableEntry } from './server-command.js';
+import type { InternalCheck, ServerCommand, TableEntry } from './server-command.js';
+import { credentialSettings, mayRunInternal, noPermission } from './credentials.js';
+import { RefusalLog } from './refusal-log.js';
 import { connectionCommands } from './commands/connection.js';
 import { introspectionCommands } from './commands/introspection.js';
 import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
@@ -17,12 +19,16 @@ import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
 import { PubSubHub } from './pubsub/hub.js';
 import { allowedWhileSubscribed, inProgramOrder, pubsubCommands, subscribedOnlyError } from './pubsub/pubsub-commands.js';
+import { scriptingCommands, type ScriptingEngine } from '@redisraft-wasm/scripting';
+import { scriptingMemoryInfo } from './scripting.js';
 
 export interface NodeServerOptions {
   readonly config: NodeConfig;
   readonly logger: ConsolaInstance;
   readonly version: string;
   readonly store?: Store;
+  /** Lua scripting (EVAL, FUNCTION): its commands join the store's table and its state the store's. */
+  readonly scripting?: ScriptingEngine;
   /** Server commands added by later layers (RAFT.*, CLUSTER, MULTI, ...). */
   readonly extraCommands?: readonly ServerCommand[];
 }
@@ -46,13 +52,15 @@ export class NodeServer {
 
   constructor(private readonly opts: NodeServerOptions) {
     this.log = opts.logger;
-    this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands: dumpRestoreCommands });
+    const extraCommands = [...dumpRestoreCommands, ...(opts.scripting ? scriptingCommands(opts.scripting) : [])];
+    this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands });
+    opts.scripting?.attach(this.store);
     this.executor = new LocalExecutor(this.store);
     this.store.events.sink = this.pubsub;
     this.store.events.flags = parseKeyspaceEvents(opts.config.text('notify-keyspace-events')) ?? 0;
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
     for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...pubsubCommands, ...(opts.extraCommands ?? [])]) {
-      this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
+      this.table.set(cmd.name, { spec: cmd, server: cmd.handler, internal: cmd.internal });
     }
     const stats: NodeStats = {
       connectionsReceived: 0, commandsProcessed: 0, rejectedConnections: 0, outputLimitDisconnections: 0,
@@ -61,8 +69,10 @@ export class NodeServer {
     this.context = {
       config: opts.config, store: this.store, sessions: this.sessions, table: this.table, stats,
       startedAtMs: Date.now(), version: opts.version, tcpPort: opts.config.int('port'),
-      runId: randomBytes(20).toString('hex'), infoSections: new Map(), pubsub: this.pubsub,
+      runId: randomBytes(20).toString('hex'), infoSections: new Map(), memoryInfo: [], refusals: new RefusalLog((line) => this.log.warn(line)),
+      pubsub: this.pubsub,
     };
+    if (opts.scripting) this.context.memoryInfo.push(() => scriptingMemoryInfo(opts.scripting!));
     this.applyOutputLimit();
     opts.config.onChange((name) => {
       if (name === 'client-output-buffer-limit') this.applyOutputLimit();
@@ -73,7 +83,7 @@ export class NodeServer {
 
   /** Adds a command to the table (later layers: RAFT.*, CLUSTER, ...). */
   addCommand(cmd: ServerCommand): void {
-    this.table.set(cmd.name, { spec: cmd, server: cmd.handler });
+    this.table.set(cmd.name, { spec: cmd, server: cmd.handler, internal: cmd.internal });
   }
 
   async start(): Promise<void> {
@@ -158,7 +168,10 @@ export class NodeServer {
         return;
       }
       if (session.closing) session.closeAfterReplies();
-      else session.flush();
+      else {
+        session.flush();
+        session.throttle();
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
@@ -178,6 +191,8 @@ export class NodeServer {
     if (!entry) reply = error(Errors.unknownCommand(argv[0]!.toString('latin1'), argv.slice(1)));
     else if (!arityOk(entry.spec, argv.length)) reply = error(Errors.wrongArity(name));
     else if (!session.authenticated && !entry.spec.flags.includes('no_auth')) reply = error(Errors.noAuth);
+    // As Redis checks ACLs: after authentication, before MULTI queues the command (EXEC then aborts).
+    else if (entry.internal && !this.mayRun(session, entry.internal, argv)) reply = this.refuseInternal(session, entry.internal(argv)!);
     else if (session.proto === 2 && this.pubsub.isSubscribed(session) && !allowedWhileSubscribed(name)) reply = subscribedOnlyError(name, argv);
     else if (session.multi && !TRANSACTION_CONTROL.has(name)) reply = this.queue(session, argv, entry);
     else {
@@ -192,6 +207,16 @@ export class NodeServer {
     }
     if (session.multi && !(reply instanceof Promise) && reply.kind === 'error' && !TRANSACTION_CONTROL.has(name)) session.multi.dirty = true;
     session.reply(reply);
+  }
+
+  /** Whether this call may run: not internal, or from a peer session, or the cluster has no password. */
+  private mayRun(session: ClientSession, internal: InternalCheck, argv: Buffer[]): boolean {
+    return internal(argv) === null || mayRunInternal(credentialSettings(this.opts.config), session);
+  }
+
+  private refuseInternal(session: ClientSession, name: string): Reply {
+    this.context.refusals.note('internal-command', `refused internal command '${name}' from ${session.addr} (user ${session.user}): only a connection authenticated as the cluster user may send it`);
+    return error(noPermission(session.user, name));
   }
 
   /** Inside MULTI: everything is queued for EXEC (data commands travel as one log entry, server commands run here). */

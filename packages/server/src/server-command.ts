@@ -7,11 +7,19 @@ import type { NodeContext } from './node-context.js';
 
 export type ServerHandler = (node: NodeContext, session: ClientSession, argv: Buffer[]) => Reply | Promise<Reply>;
 
+/**
+ * Marks a command (or some of its subcommands) as internal, for peers only:
+ * returns the name Redis would give the call in a NOPERM error
+ * (`raft.ae`, `raft.node|add`), or null when this call is not internal.
+ */
+export type InternalCheck = (argv: readonly Buffer[]) => string | null;
+
 export interface ServerCommand extends CommandSpec {
   readonly handler: ServerHandler;
+  readonly internal?: InternalCheck;
 }
 
 /** A table entry: either a server command (with handler) or a data command run by the executor. */
-export type TableEntry = { readonly spec: CommandSpec; readonly server?: ServerHandler };
+export type TableEntry = { readonly spec: CommandSpec; readonly server?: ServerHandler; readonly internal?: InternalCheck };
 
 export const NO_KEYS = { firstKey: 0, lastKey: 0, keyStep: 0 } as const;

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { ReplyWriter, RequestParser, DEFAULT_REQUEST_LIMITS, type Protocol, type Reply } from '@redisraft-wasm/resp';
 import type { CommandSpec } from '@redisraft-wasm/store';
 import type { ServerHandler } from './server-command.js';
+import { DEFAULT_USER } from './credentials.js';
 
 export interface OutputLimit {
   hardBytes: number;
@@ -19,6 +20,13 @@ export interface QueuedCommand {
   readonly server?: ServerHandler;
 }
 
+/**
+ * Replies a client may have pending before its socket stops being read:
+ * a burst of pipelined writes is taken in as the log commits it, so memory
+ * stays bounded and heartbeats keep flowing between the bursts' chunks.
+ */
+export const MAX_PENDING_REPLIES = 1024;
+
 export class ClientSession {
   readonly parser: RequestParser;
   readonly writer = new ReplyWriter();
@@ -27,6 +35,10 @@ export class ClientSession {
   libName = '';
   libVer = '';
   authenticated: boolean;
+  /** The user this connection runs as (CLIENT LIST, NOPERM errors). */
+  user = DEFAULT_USER;
+  /** Authenticated as the cluster user: may send the internal RAFT.* commands. */
+  peer = false;
   db = 0;
   readonly createdAt = Date.now();
   lastActivity = Date.now();
@@ -40,6 +52,8 @@ export class ClientSession {
   remoteWatch = false;
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null; settled?: Promise<void> }[] = [];
+  /** Reading from the socket stopped: too many replies are pending (back-pressure on a pipelining client). */
+  readPaused = false;
   private softSince = 0;
   private flushScheduled = false;
   /** Bytes handed to the socket, for INFO stats. */
@@ -132,6 +146,10 @@ export class ClientSession {
 
   private drain(): void {
     while (this.queue.length > 0 && this.queue[0]!.reply !== null) this.writer.write(this.queue.shift()!.reply!, this.proto);
+    if (this.readPaused && this.queue.length <= MAX_PENDING_REPLIES / 2) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
     this.scheduleFlush();
   }
 
@@ -149,6 +167,14 @@ export class ClientSession {
 
   get pendingReplies(): number {
     return this.queue.length;
+  }
+
+  /** After a chunk of requests: stop reading while too many replies are pending; drain() reads on again. */
+  throttle(): void {
+    if (!this.readPaused && this.queue.length >= MAX_PENDING_REPLIES) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
   }
 
   /** Sends what is ready in one write; enforces the output buffer limit. */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configFromArgs, ConfigError, settingsFromArgs, parseSize, NodeConfig } from '../src/index.js';
+import { configFromArgs, ConfigError, settingsFromArgs, parseSize, NodeConfig, SECRET_MASK } from '../src/index.js';
 
 function refuse(args: string[], files: Record<string, string> = {}): string {
   try {
@@ -111,6 +111,22 @@ test('a known param=value after an option starts a new setting', () => {
   assert.is(c.text('raft-log-filename'), 'x.db');
   assert.is(c.text('addr'), '127.0.0.1:5001');
   assert.is(configFromArgs(['--requirepass', 'a=b']).text('requirepass'), 'a=b');
+});
+
+test('cluster-user and cluster-password in every Raft form; the password reads back masked except to peers', () => {
+  assert.is(configFromArgs([]).text('cluster-user'), 'raft-peer');
+  for (const args of [['cluster-user=node', 'cluster-password=s'], ['--raft.cluster-user', 'node', '--raft.cluster-password', 's'], ['--cluster-user', 'node', 'raft.cluster-password=s']]) {
+    const c = configFromArgs(args);
+    assert.is(c.text('cluster-user'), 'node', args.join(' '));
+    assert.is(c.text('cluster-password'), 's', args.join(' '));
+    assert.is(c.shown('cluster-password', false), SECRET_MASK);
+    assert.is(c.shown('cluster-password', true), 's');
+    assert.is(c.shown('cluster-user', false), 'node');
+  }
+  assert.is(configFromArgs([]).shown('cluster-password', false), '', 'unset reads as unset');
+  assert.is(configFromArgs(['--requirepass', 'p']).shown('requirepass', false), 'p', 'requirepass reads back as Redis shows it');
+  assert.match(refuse(['cluster-user=']), /cluster-user '' must be a non-empty name/);
+  assert.match(refuse(['--cluster-user', 'a', 'b']), /cluster-user 'a b' must be a non-empty name without spaces/);
 });
 
 test('notify-keyspace-events: any class characters, stored so that they parse back, refused with Redis\'s text', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EntryType, index as idx, term as trm, type Entry } from '@redisraft-wasm/raft';
 import { encodeLogRecords } from '@redisraft-wasm/wasm';
 import { LogFile, writeFreshLog } from '../src/persistence/log-file.js';
-import { META_FORMAT, writeMetaSync } from '../src/persistence/meta-file.js';
+import { META_FORMAT, readMeta, writeMetaSync } from '../src/persistence/meta-file.js';
 import { NodeStorage, storagePaths, type StoragePaths } from '../src/persistence/node-storage.js';
 import { RecoveryError, recover } from '../src/persistence/recovery.js';
 import { checkLog } from '../src/persistence/check-log.js';
@@ -249,6 +249,32 @@ test('NodeStorage: group commit reports each Ready durable in order, with fsync 
     assert.is(r.meta.vote, 3);
     assert.is(r.state.hardState.term, 2);
     r.log.close();
+  }
+});
+
+test('NodeStorage: a dbid set while a term change is being written lands in one ordered metadata write (the joining-node race)', async () => {
+  // A join is acknowledged (setDbid) while the metadata replace of a term change is still running: both once wrote the same
+  // temp file, and the loser's rename failed with ENOENT, killing the node. Every round must end with both changes on disk.
+  for (let round = 0; round < 20; round++) {
+    const p = fresh();
+    const durable: number[] = [];
+    const fatal: Error[] = [];
+    const st = NodeStorage.create(p, { nodeId: 4, dbid: '', term: 1, vote: 0, commit: 0 }, [], () => true, (s) => durable.push(s), (e) => fatal.push(e));
+    st.persist({
+      softState: { role: 'follower', leader: 0, term: 2 }, hardState: { term: trm(2 + round), vote: 0, commit: idx(0) },
+      truncateFrom: null, entries: entries(1, 2, 2), snapshot: null, messages: [], committed: [], readStates: [], failedReads: [], persistSeq: 1,
+    } as unknown as Parameters<NodeStorage['persist']>[0]);
+    st.setDbid('cd'.repeat(16));
+    const until = Date.now() + 5000;
+    // Durable, and the dbid written after it (the loop writes what is dirty once the running replace ends).
+    while ((durable.length === 0 || readMeta(p.meta)?.dbid !== 'cd'.repeat(16)) && fatal.length === 0 && Date.now() < until) await new Promise((r) => setImmediate(r));
+    assert.equal(fatal.map((e) => e.message), [], 'no failed metadata write');
+    assert.equal(durable, [1]);
+    st.close();
+    const meta = readMeta(p.meta)!;
+    assert.is(meta.dbid, 'cd'.repeat(16));
+    assert.is(meta.term, 2 + round, 'the term change is not lost either');
+    assert.not.ok(existsSync(`${p.meta}.tmp`), 'no temp file left');
   }
 });
 

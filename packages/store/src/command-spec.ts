@@ -6,7 +6,7 @@ import type { StoreEvents } from './notify.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'random' | 'blocking' | 'noscript' | 'admin' | 'pubsub'
-  | 'loading' | 'stale' | 'movablekeys' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys' | 'may_replicate';
+  | 'loading' | 'stale' | 'movablekeys' | 'may_replicate' | 'skip_monitor' | 'no_auth' | 'allow_busy' | 'no_multi' | 'skip_slowlog' | 'no_mandatory_keys';
 
 export interface CommandSpec {
   /** Lowercase name, as COMMAND prints it. */
@@ -20,10 +20,39 @@ export interface CommandSpec {
   readonly keyStep: number;
   /** Key positions for commands whose keys move (numkeys arguments); overrides first/last/step. */
   readonly getKeys?: (argv: readonly Buffer[]) => number[];
+  /**
+   * For commands whose reads and writes depend on the call (EVAL of a
+   * `no-writes` script): true when this invocation only reads, so it is
+   * served like a read instead of going through the log.
+   */
+  readonly readOnlyCall?: (argv: readonly Buffer[]) => boolean;
   readonly group: string;
   readonly summary: string;
   readonly since: string;
   readonly complexity?: string;
+}
+
+export interface ExecContext {
+  /** The entry's time (leader clock when proposed), ms since the epoch. */
+  nowMs: number;
+  /** 32-bit seed for commands that draw random numbers. */
+  seed: number;
+  /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
+  resp?: 2 | 3;
+  /**
+   * A read served outside the log (ReadIndex or local read): it must not move
+   * the store's clock, which only log entries may advance, or expiry
+   * decisions would differ between nodes. Write commands are refused.
+   */
+  readOnly?: boolean;
+  /** Run by a script: Redis gives a few commands a deterministic order there (SORT BY a constant on a set). */
+  fromScript?: boolean;
+}
+
+/** What commands that run other commands (scripts) call: the store's own dispatch. */
+export interface CommandRunner {
+  execute(argv: readonly Buffer[], ctx: ExecContext): Reply;
+  spec(name: string): CommandSpec | undefined;
 }
 
 /** What a command runs with: the database, and the clock and randomness of its log entry. */
@@ -33,6 +62,14 @@ export interface CommandContext {
   /** Uniform in [0, 1), seeded from the entry, identical on every node. */
   readonly random: () => number;
   readonly resp: 2 | 3;
+  /** The entry's seed, for commands that run others (scripts): each nested call draws its own from `random`. */
+  readonly seed: number;
+  /** Served as a read, outside the log: writes are refused. */
+  readonly readOnly: boolean;
+  /** Run by a script (see ExecContext.fromScript). */
+  readonly fromScript: boolean;
+  /** The store itself, for commands that run other commands (scripts). */
+  readonly store: CommandRunner;
   /** PUBLISH and keyspace notifications leave through here (see notify()). */
   readonly events: StoreEvents;
 }
@@ -53,14 +90,16 @@ export function commandKeys(spec: CommandSpec, argv: readonly Buffer[]): number[
   return keys;
 }
 
-/**
- * Whether a command must go through the log: it writes, or (PUBLISH) it has
- * an effect every node must apply in the same order.
- */
-export function replicates(spec: CommandSpec): boolean {
-  return spec.flags.includes('write') || spec.flags.includes('may_replicate');
-}
-
 export function arityOk(spec: CommandSpec, argc: number): boolean {
   return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/**
+ * Whether this call changes replicated state and so goes through the log:
+ * write commands, and may_replicate ones (EVAL, SCRIPT LOAD) unless the
+ * call says it only reads (a no-writes script, SCRIPT EXISTS).
+ */
+export function callWrites(spec: CommandSpec, argv: readonly Buffer[]): boolean {
+  if (!spec.flags.includes('write') && !spec.flags.includes('may_replicate')) return false;
+  return !(spec.readOnlyCall?.(argv) ?? false);
 }

@@ -1,9 +1,10 @@
-export { Store, EXPIRED_KEYS, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord } from './store.js';
+export { Store, EXPIRED_KEYS, type ExecContext, type StoreOptions, type StoreSnapshot, type SnapshotRecord, type StoreExtension, type StoreLoader } from './store.js';
+export { type KeyspaceJournal } from './keyspace.js';
 export { Deque } from './deque.js';
 export { ZSet } from './zskiplist.js';
 export type { Value, ValueType, StringValue, ListValue, HashValue, SetValue, ZSetValue, StreamValue } from './value.js';
 export { Stream, StreamNode, ConsumerGroup, Consumer, MAX_ID, INVALID_ENTRIES_READ, estimateDistance, formatId, idMs, idSeq, makeId, type StreamEntry, type StreamId, type Nack } from './stream.js';
-export { commandKeys, arityOk, replicates, type CommandSpec, type CommandFlag, type StoreCommand, type CommandContext } from './command-spec.js';
+export { commandKeys, arityOk, callWrites, type CommandSpec, type CommandFlag, type StoreCommand, type CommandContext } from './command-spec.js';
 export { globMatch } from './glob.js';
 export { parseInt64, parseSafeInt, parseFloatStrict } from './numbers.js';
 export { seededRandom } from './prng.js';

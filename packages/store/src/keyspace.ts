@@ -106,6 +106,10 @@ export class Keyspace {
   private bytes = 0;
   /** Global change counter: versions are unique and deterministic across nodes. */
   private clock = 0;
+  /** While a script runs: each key's entry as it was before the script first changed it (null = absent). */
+  private journal: Map<string, KeyEntry | null> | null = null;
+  /** The whole keyspace as it was when a journaled script flushed it. */
+  private journalFlushed: { map: Map<string, KeyEntry>; chunks: Map<number, Map<string, KeyEntry>>; chunkIds: number[]; expiring: number; bytes: number } | null = null;
 
   /** Expired and new keys are announced here (the `x` and `n` notification classes). */
   constructor(readonly events: StoreEvents = new StoreEvents()) {}
@@ -134,8 +138,9 @@ export class Keyspace {
     const k = keyString(key);
     const e = this.map.get(k);
     if (e === undefined) return undefined;
-    // The caller may change the entry in place: a running snapshot keeps its old value.
+    // The caller may change the entry in place: a running snapshot keeps its old value, a running script its undo.
     if (this.snapshot) this.snapshot.capture(k, e);
+    if (this.journal) this.remember(k, e);
     if (e.expireAt !== 0 && e.expireAt <= nowMs) {
       this.removeEntry(k, e);
       this.expiredCount++;
@@ -153,6 +158,7 @@ export class Keyspace {
   private put(key: Buffer, value: Value, expireAt: number, keepTtl: boolean, announce: boolean): KeyEntry {
     const k = keyString(key);
     const old = this.map.get(k);
+    if (this.journal) this.remember(k, old);
     if (old) {
       if (this.snapshot) this.snapshot.capture(k, old);
       if (!keepTtl) this.setExpireOn(old, expireAt);
@@ -208,8 +214,13 @@ export class Keyspace {
   }
 
   flush(): void {
+    if (this.journal && !this.journalFlushed) {
+      // Undo restores the keyspace as it was at the flush, then the changes journaled before it.
+      this.journalFlushed = { map: this.map, chunks: this.chunks, chunkIds: this.chunkIds, expiring: this.expiring, bytes: this.bytes };
+      this.map = new Map();
+    }
     // A running snapshot goes on reading the old map, which nothing changes any more.
-    if (this.snapshot) this.map = new Map();
+    else if (this.snapshot) this.map = new Map();
     else this.map.clear();
     this.chunks = new Map();
     this.chunkIds = [];
@@ -318,6 +329,55 @@ export class Keyspace {
     return out;
   }
 
+  /**
+   * Starts recording what changes, so that a script stopped midway (its
+   * instruction budget ran out) can be undone whole on every node alike.
+   * Each key's entry is copied once, before the first change.
+   */
+  beginJournal(): KeyspaceJournal {
+    if (this.journal) throw new Error('a keyspace journal is already running');
+    this.journal = new Map();
+    this.journalFlushed = null;
+    const end = () => {
+      this.journal = null;
+      this.journalFlushed = null;
+    };
+    return {
+      commit: end,
+      rollback: () => {
+        const journal = this.journal!;
+        const flushed = this.journalFlushed;
+        end();
+        if (flushed) {
+          // Drop what was written after the flush, then bring back the flushed keyspace.
+          for (const [k, e] of [...this.map]) this.removeEntry(k, e);
+          this.map = flushed.map;
+          this.chunks = flushed.chunks;
+          this.chunkIds = flushed.chunkIds;
+          this.expiring = flushed.expiring;
+          this.bytes = flushed.bytes;
+        }
+        for (const [k, before] of journal) this.restore(k, before);
+      },
+    };
+  }
+
+  private remember(k: string, e: KeyEntry | undefined): void {
+    // After a flush, undo brings the flushed keyspace back whole: later changes need no record.
+    if (this.journalFlushed || this.journal!.has(k)) return;
+    this.journal!.set(k, e ? copyEntry(e) : null);
+  }
+
+  /** Undo of one key: back to `before`, or gone when it did not exist. */
+  private restore(k: string, before: KeyEntry | null): void {
+    const now = this.map.get(k);
+    if (now) this.removeEntry(k, now);
+    if (!before) return;
+    const key = Buffer.from(k, 'latin1');
+    const e = this.set(key, before.value, before.expireAt);
+    e.version = before.version;
+  }
+
   /** Keys removed because their expiry had passed (INFO expired_keys). */
   get expiredTotal(): number {
     return this.expiredCount;
@@ -331,6 +391,7 @@ export class Keyspace {
 
   private removeEntry(k: string, e: KeyEntry): void {
     if (this.snapshot) this.snapshot.capture(k, e);
+    if (this.journal) this.remember(k, e);
     this.map.delete(k);
     const cid = Math.floor(e.seq! / SCAN_CHUNK);
     const chunk = this.chunks.get(cid);
@@ -344,6 +405,13 @@ export class Keyspace {
     this.bytes -= ENTRY_OVERHEAD_BYTES + k.length + e.size!;
     this.clock++;
   }
+}
+
+export interface KeyspaceJournal {
+  /** Keeps the changes. */
+  commit(): void;
+  /** Puts every key the journaled work changed back as it was (values, expiries, versions). */
+  rollback(): void;
 }
 
 function lowerBound(xs: readonly number[], x: number): number {

@@ -1,7 +1,8 @@
 // The data engine: applies commands to the keyspace. Pure and deterministic:
 // the clock and the random seed come from the caller (the log entry).
 import { error, Errors, int, type Reply } from '@redisraft-wasm/resp';
-import { arityOk, replicates, type CommandContext, type CommandSpec, type StoreCommand } from './command-spec.js';
+import { arityOk, type CommandContext, type CommandSpec, type ExecContext, type StoreCommand } from './command-spec.js';
+export type { ExecContext } from './command-spec.js';
 import { Keyspace } from './keyspace.js';
 import { seededRandom } from './prng.js';
 import type { Value } from './value.js';
@@ -33,31 +34,31 @@ export interface SnapshotRecord {
   readonly version: number;
 }
 
+/**
+ * State kept beside the keyspace that is replicated with it (the script
+ * cache, function libraries): saved into snapshots, reset and reloaded with
+ * them. FLUSHALL leaves it alone, as Redis does.
+ */
+export interface StoreExtension {
+  /** The state as bytes, or null when there is nothing to keep. */
+  save(): Buffer | null;
+  /** Replaces the state (null = empty). */
+  load(data: Buffer | null): void;
+}
+
 export interface StoreSnapshot {
   /** The store's clock and change counter at the start: a loaded copy continues from them. */
   readonly clockMs: number;
   readonly keyClock: number;
   readonly keys: number;
   readonly expires: number;
+  /** Each extension's state at the start, by name. */
+  readonly extensions: readonly (readonly [string, Buffer])[];
   /** Up to `max` keys as of the start; an empty array means done. */
   next(max: number): SnapshotRecord[];
   close(): void;
 }
 
-export interface ExecContext {
-  /** The entry's time (leader clock when proposed), ms since the epoch. */
-  nowMs: number;
-  /** 32-bit seed for commands that draw random numbers. */
-  seed: number;
-  /** Protocol of the client the reply goes to, where reply shapes differ (default 2). */
-  resp?: 2 | 3;
-  /**
-   * A read served outside the log (ReadIndex or local read): it must not move
-   * the store's clock, which only log entries may advance, or expiry
-   * decisions would differ between nodes. Write commands are refused.
-   */
-  readOnly?: boolean;
-}
 
 /** The internal command that carries the leader's active expiry through the log. */
 export const EXPIRED_KEYS = Buffer.from('\0expired-keys', 'latin1');
@@ -68,6 +69,13 @@ export interface StoreOptions {
   extraCommands?: readonly StoreCommand[];
 }
 
+export interface StoreLoader {
+  load(key: Buffer, value: Value, expireAt: number, version: number): void;
+  /** An extension's saved state; names no extension knows are ignored. */
+  extension(name: string, data: Buffer): void;
+  finish(clockMs: number, keyClock: number): void;
+}
+
 export class Store {
   readonly commands: ReadonlyMap<string, StoreCommand>;
   /** PUBLISH and keyspace notifications: the server plugs its Pub/Sub hub in as `events.sink` and sets `events.flags`. */
@@ -75,6 +83,7 @@ export class Store {
   private readonly db: Keyspace;
   /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
   private clockMs = 0;
+  private readonly extensions = new Map<string, StoreExtension>();
 
   constructor(opts: StoreOptions = {}) {
     const map = new Map<string, StoreCommand>();
@@ -98,13 +107,13 @@ export class Store {
     if (!arityOk(cmd, argv.length)) return error(Errors.wrongArity(name));
     let nowMs: number;
     if (ctx.readOnly) {
-      if (replicates(cmd)) return error(`ERR '${name}' writes and cannot run as a read`);
+      if (cmd.flags.includes('write')) return error(`ERR '${name}' writes and cannot run as a read`);
       nowMs = Math.max(this.clockMs, ctx.nowMs);
     } else {
       if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
       nowMs = this.clockMs;
     }
-    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, events: this.events };
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, fromScript: ctx.fromScript === true, store: this, events: this.events };
     return cmd.handler(context, argv);
   }
 
@@ -126,8 +135,9 @@ export class Store {
   }
 
   /** Changes whenever the key is modified; identical on every node. For WATCH. */
-  keyVersion(key: Buffer, nowMs: number = this.clockMs): number {
-    return this.db.version(key, nowMs);
+  keyVersion(key: Buffer, nowMs = 0): number {
+    // Time never runs backwards for the keyspace (as in execute): a key expired as of `nowMs` has version 0.
+    return this.db.version(key, Math.max(this.clockMs, nowMs));
   }
 
   /** Keys that became non-empty lists, sorted sets or streams since the last call (for blocking commands). */
@@ -139,9 +149,21 @@ export class Store {
    * A point-in-time view for writing a snapshot while commands keep running:
    * read it in slices with next(); close() when abandoning it.
    */
+  /** Adds replicated state that lives beside the keyspace (see StoreExtension). */
+  addExtension(name: string, ext: StoreExtension): void {
+    if (this.extensions.has(name)) throw new Error(`store extension '${name}' is added twice`);
+    this.extensions.set(name, ext);
+  }
+
   beginSnapshot(): StoreSnapshot {
     const ks = this.db.beginSnapshot();
+    const extensions: [string, Buffer][] = [];
+    for (const [name, ext] of this.extensions) {
+      const data = ext.save();
+      if (data) extensions.push([name, data]);
+    }
     return {
+      extensions,
       clockMs: this.clockMs,
       keyClock: ks.keyClock,
       keys: this.db.size,
@@ -152,11 +174,13 @@ export class Store {
   }
 
   /** Replaces everything by a snapshot's contents: call load() per key, then finish(). */
-  beginLoad(): { load(key: Buffer, value: Value, expireAt: number, version: number): void; finish(clockMs: number, keyClock: number): void } {
+  beginLoad(): StoreLoader {
     this.db.flush();
     this.clockMs = 0;
+    for (const ext of this.extensions.values()) ext.load(null);
     return {
       load: (key, value, expireAt, version) => this.db.load(key, value, expireAt, version),
+      extension: (name, data) => this.extensions.get(name)?.load(data),
       finish: (clockMs, keyClock) => {
         this.clockMs = clockMs;
         this.db.setKeyClock(keyClock);

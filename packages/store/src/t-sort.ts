@@ -67,8 +67,9 @@ function sortGeneric(readonly: boolean) {
     const e = ctx.db.get(argv[1]!, ctx.nowMs);
     const v = e?.value;
     if (v && v.type !== 'list' && v.type !== 'set' && v.type !== 'zset') return ERR_WRONGTYPE;
-    // A set has no order of its own: with STORE, sort it alphabetically so every replica stores the same list.
-    if (dontsort && v?.type === 'set' && storekey) {
+    // A set has no order of its own: with STORE or inside a script, sort it alphabetically (as Redis does) so
+    // every replica stores, and every script sees, the same list.
+    if (dontsort && v?.type === 'set' && (storekey || ctx.fromScript)) {
       dontsort = false;
       alpha = true;
       sortby = null;

@@ -1,7 +1,7 @@
 // `redisraft-wasm server [config-file] [options]`: runs one node.
 import { existsSync, statSync } from 'node:fs';
 import { defineCommand } from 'citty';
-import { ConfigError, NodeServer, RecoveryError, attachRaft, configFromArgs, createLogger, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
+import { ConfigError, NodeServer, RecoveryError, attachRaft, configFromArgs, createLogger, createScripting, setLogLevel, type NodeConfig } from '@redisraft-wasm/server';
 import { VERSION } from '../version.js';
 
 export const serverCommand = defineCommand({
@@ -40,7 +40,9 @@ export async function runServer(args: readonly string[]): Promise<void> {
   const logger = createLogger(config.text('loglevel'), config.text('logfile'), `node:${config.int('port')}`);
   config.onChange((name, value) => { if (name === 'loglevel') setLogLevel(logger, value); });
 
-  const server = new NodeServer({ config, logger, version: VERSION });
+  let server: NodeServer | null = null;
+  const scripting = await createScripting(config, logger, (name) => server?.context.table.get(name)?.spec);
+  server = new NodeServer({ config, logger, version: VERSION, scripting });
   const raft = attachRaft(server, logger);
   try {
     raft.recoverFromDisk();

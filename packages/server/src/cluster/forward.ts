@@ -1,7 +1,9 @@
-// Sends one command to another node (the leader) and relays its reply.
+// Sends one command to another node (the leader) and relays its reply,
+// authenticated with this node's peer credentials.
 import { Redis } from 'ioredis';
 import { error, type Reply } from '@redisraft-wasm/resp';
 import { parseAddr } from './peer-link.js';
+import type { PeerCredentials } from '../credentials.js';
 
 function toReply(v: unknown): Reply {
   if (v === null) return { kind: 'nil' };
@@ -12,10 +14,13 @@ function toReply(v: unknown): Reply {
   return { kind: 'bulk', value: Buffer.from(String(v)) };
 }
 
-export async function forward(addr: string, argv: readonly Buffer[]): Promise<Reply> {
+export async function forward(addr: string, argv: readonly Buffer[], credentials: PeerCredentials | null): Promise<Reply> {
   const a = parseAddr(addr);
   if (!a) return error(`ERR bad leader address '${addr}'`);
-  const client = new Redis(a.port, a.host, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(a.port, a.host, {
+    lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false,
+    username: credentials?.user ?? undefined, password: credentials?.password,
+  });
   client.on('error', () => {});
   try {
     await client.connect();

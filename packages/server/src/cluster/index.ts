@@ -8,7 +8,10 @@ import { clusterCommands } from './cluster-commands.js';
 
 export function attachRaft(server: NodeServer, logger: ConsolaInstance): RaftHost {
   const ctx = server.context;
-  const host = new RaftHost(ctx.config, server.store, logger, () => server.port);
+  const host = new RaftHost(ctx.config, server.store, logger, () => server.port, ctx.refusals);
+  if (ctx.config.text('cluster-password') === '') {
+    logger.warn(`cluster-password is not set: the internal RAFT.* commands (RAFT.AE, RAFT.REQUESTVOTE, RAFT.NODE ADD, ...) are open to any client that can connect${ctx.config.text('requirepass') ? ' and AUTH with requirepass' : ''}; set cluster-password on every node to keep them to peers (docs/security.md)`);
+  }
   const executor = new RaftExecutor(host, server.store, ctx.config);
   server.executor = executor;
   host.onStop.push(() => executor.close());

@@ -1,10 +1,16 @@
 // follower-proxy yes: a follower forwards client commands to the leader over
 // one pooled connection per protocol and relays the leader's reply bytes
 // as they are (status, error, integer, bulk, nil, nested arrays, RESP3).
+// It authenticates with this node's peer credentials, which also grant
+// ordinary client rights: it carries only data commands of clients already
+// authenticated here (server commands, the internal ones included, are run by
+// the follower itself and never forwarded), and it works even where the
+// nodes' requirepass differ.
 import { connect, type Socket } from 'node:net';
 import { error, raw, replyEnd, type Protocol, type Reply } from '@redisraft-wasm/resp';
 import { encodeCommand } from './encode-command.js';
 import { parseAddr } from './peer-link.js';
+import { authCommand, type PeerCredentials } from '../credentials.js';
 
 class ProxyConnection {
   private readonly socket: Socket;
@@ -13,12 +19,12 @@ class ProxyConnection {
   private skip: number;
   closed = false;
 
-  constructor(readonly addr: string, proto: Protocol, password: string) {
+  constructor(readonly addr: string, proto: Protocol, credentials: PeerCredentials | null) {
     const a = parseAddr(addr)!;
     this.socket = connect({ host: a.host, port: a.port, noDelay: true });
     // Handshake replies (AUTH, HELLO) are not relayed to anyone.
     this.skip = 0;
-    if (password) { this.socket.write(encodeCommand([Buffer.from('AUTH'), Buffer.from(password)])); this.skip++; }
+    if (credentials) { this.socket.write(encodeCommand(authCommand(credentials))); this.skip++; }
     if (proto === 3) { this.socket.write(encodeCommand([Buffer.from('HELLO'), Buffer.from('3')])); this.skip++; }
     this.socket.on('data', (d) => this.onData(d));
     this.socket.on('error', () => {});
@@ -78,7 +84,7 @@ export class LeaderProxy {
     if (!c || c.closed || c.addr !== leaderAddr) {
       c?.close();
       if (!parseAddr(leaderAddr)) return Promise.resolve(error(`ERR bad leader address '${leaderAddr}'`));
-      c = new ProxyConnection(leaderAddr, proto, this.password());
+      c = new ProxyConnection(leaderAddr, proto, this.credentials());
       this.sessionConns.set(sessionId, c);
     }
     return c.send([Buffer.from('WATCH'), ...keys]);
@@ -98,7 +104,7 @@ export class LeaderProxy {
     this.sessionConns.delete(sessionId);
   }
 
-  constructor(private readonly password: () => string) {}
+  constructor(private readonly credentials: () => PeerCredentials | null) {}
 
   forward(leaderAddr: string, proto: Protocol, argv: readonly Buffer[]): Promise<Reply> {
     const c = this.connection(leaderAddr, proto);
@@ -115,7 +121,7 @@ export class LeaderProxy {
     let c = this.conns.get(key);
     if (!c || c.closed) {
       if (!parseAddr(leaderAddr)) return null;
-      c = new ProxyConnection(leaderAddr, proto, this.password());
+      c = new ProxyConnection(leaderAddr, proto, this.credentials());
       this.conns.set(key, c);
     }
     // Connections to a former leader are dropped once another leads.

@@ -3,7 +3,12 @@
 // bulk string framed by the WebAssembly log codec (CRC-checked, one encode
 // per batch). Messages are one-way: the reply is a bare +OK.
 import { decodeLogRecords, encodeLogRecords } from '@redisraft-wasm/wasm';
-import { index as idx, term as trm, type Entry, type EntryType, type InstallSnapshot, type Message } from '@redisraft-wasm/raft';
+import { EntryType, decodeConfChange, index as idx, term as trm, type Entry, type InstallSnapshot, type Message } from '@redisraft-wasm/raft';
+import { PeerMessageError, checkedChunk, checkedMessage, optionalText } from './peer-fields.js';
+
+export { PeerMessageError } from './peer-fields.js';
+
+const ENTRY_TYPES: ReadonlySet<number> = new Set(Object.values(EntryType));
 
 const COMMAND: Record<Message['type'], string> = {
   append: 'RAFT.AE',
@@ -52,18 +57,48 @@ export function encodeSnapshotChunk(m: InstallSnapshot, from: PeerSender, chunk:
   return [Buffer.from(COMMAND.snapshot), Buffer.from(JSON.stringify({ ...m, fromAddr: from.addr, dbid: from.dbid, chunk })), data];
 }
 
+/**
+ * A RAFT.* frame back into a message, or PeerMessageError naming what is
+ * wrong with it: the header must be JSON of the command's message type with
+ * every field of the right kind, entries must be intact (CRC), numbered on
+ * from prevIndex, with terms that never go down nor pass the sender's, and a
+ * snapshot chunk must fit in its file.
+ */
 export function decodePeerMessage(argv: readonly Buffer[]): { msg: Message; fromAddr: string; dbid: string; chunk?: SnapshotChunk } {
-  const { fromAddr, dbid: sentDbid, chunk, ...header } = JSON.parse(argv[1]!.toString()) as Message & { fromAddr?: string; dbid?: string; chunk?: Omit<SnapshotChunk, 'data'> };
-  const addr = typeof fromAddr === 'string' ? fromAddr : '';
-  const dbid = typeof sentDbid === 'string' ? sentDbid : '';
-  if (header.type === 'snapshot') {
-    if (!chunk || !Number.isSafeInteger(chunk.offset) || !Number.isSafeInteger(chunk.size)) throw new Error('RAFT.SNAPSHOT without its chunk position');
-    return { msg: header as Message, fromAddr: addr, dbid, chunk: { ...chunk, data: argv[2] ?? Buffer.alloc(0) } };
+  const command = argv[0]!.toString('latin1').toUpperCase();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(argv[1]!.toString());
+  } catch {
+    throw new PeerMessageError(`${command} header is not JSON`);
   }
-  if (header.type !== 'append') return { msg: header as Message, fromAddr: addr, dbid };
-  const blob = argv[2] ?? Buffer.alloc(0);
-  const decoded = decodeLogRecords(blob);
-  if (decoded.damage) throw new Error(`RAFT.AE entries damaged in transit: ${decoded.damage.reason}`);
-  const entries: Entry[] = decoded.records.map((r) => ({ index: idx(r.index), term: trm(r.term), type: r.type as EntryType, data: r.payload }));
-  return { msg: { ...header, entries }, fromAddr: addr, dbid };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new PeerMessageError(`${command} header is not a JSON object`);
+  const header = parsed as Record<string, unknown>;
+  const fromAddr = optionalText(header, 'fromAddr');
+  const dbid = optionalText(header, 'dbid');
+  const m = checkedMessage(header);
+  if (COMMAND[m.type] !== command) throw new PeerMessageError(`a '${m.type}' message cannot travel as ${command}`);
+  if (m.type === 'snapshot') {
+    const data = argv[2] ?? Buffer.alloc(0);
+    return { msg: m, fromAddr, dbid, chunk: { ...checkedChunk(header.chunk, data.length), data } };
+  }
+  if (m.type !== 'append') return { msg: m, fromAddr, dbid };
+  const decoded = decodeLogRecords(argv[2] ?? Buffer.alloc(0));
+  if (decoded.damage) throw new PeerMessageError(`RAFT.AE entries damaged in transit: ${decoded.damage.reason}`);
+  let lastTerm: number = m.prevTerm;
+  const entries: Entry[] = decoded.records.map((r, i) => {
+    if (r.index !== m.prevIndex + 1 + i) throw new PeerMessageError(`RAFT.AE entry ${i} has index ${r.index}, expected ${m.prevIndex + 1 + i}`);
+    if (r.term < lastTerm || r.term > m.term) throw new PeerMessageError(`RAFT.AE entry ${r.index} has term ${r.term}, outside ${lastTerm}..${m.term}`);
+    if (!ENTRY_TYPES.has(r.type)) throw new PeerMessageError(`RAFT.AE entry ${r.index} has unknown type ${r.type}`);
+    if (r.type === EntryType.config) {
+      try {
+        decodeConfChange(r.payload);
+      } catch (e) {
+        throw new PeerMessageError(`RAFT.AE entry ${r.index} is not a readable configuration change: ${(e as Error).message}`);
+      }
+    }
+    lastTerm = r.term;
+    return { index: idx(r.index), term: trm(r.term), type: r.type as EntryType, data: r.payload };
+  });
+  return { msg: { ...m, entries }, fromAddr, dbid };
 }

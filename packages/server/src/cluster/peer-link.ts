@@ -1,10 +1,13 @@
 // One long-lived, pipelined connection to a peer for our outgoing Raft
 // messages (its replies are bare +OK, parsed with redis-parser only to keep
-// the stream in step and notice errors). Reconnects every
-// reconnect-interval; keeps the counters RAFT.INFO shows.
+// the stream in step and notice errors). It authenticates first (as the
+// cluster user, when there is a cluster password); a peer that refuses our
+// credentials is dropped and retried like an unreachable one. Reconnects
+// every reconnect-interval; keeps the counters RAFT.INFO shows.
 import { connect, type Socket } from 'node:net';
 import RedisParser from 'redis-parser';
 import { encodeCommand } from './encode-command.js';
+import { authCommand, type PeerCredentials } from '../credentials.js';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected';
 
@@ -26,12 +29,15 @@ export class PeerLink {
   private socket: Socket | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private refusedInARow = false;
 
   constructor(
     public addr: PeerAddress,
     private readonly reconnectMs: () => number,
-    private readonly password: string,
+    private readonly credentials: PeerCredentials | null,
     private readonly onError: (message: string) => void,
+    /** The peer refused our credentials: once per run of refusals, so a misconfigured node is named without flooding the log. */
+    private readonly onRefused: (message: string) => void,
   ) {
     this.connect();
   }
@@ -41,9 +47,25 @@ export class PeerLink {
     this.state = 'connecting';
     const s = connect({ host: this.addr.host, port: this.addr.port, noDelay: true });
     this.socket = s;
+    // The first reply on a connection that authenticates is AUTH's.
+    let awaitingAuth = this.credentials !== null;
+    const where = `${this.addr.host}:${this.addr.port}`;
     const parser = new RedisParser({
-      returnReply: () => {},
-      returnError: (e) => this.onError(`peer ${this.addr.host}:${this.addr.port} answered: ${e.message}`),
+      returnReply: () => {
+        if (!awaitingAuth) return;
+        awaitingAuth = false;
+        this.refusedInARow = false;
+      },
+      returnError: (e) => {
+        if (!awaitingAuth) return this.onError(`peer ${where} answered: ${e.message}`);
+        awaitingAuth = false;
+        if (!this.refusedInARow) {
+          const as = this.credentials?.user ? `as cluster user '${this.credentials.user}'` : 'with requirepass';
+          this.onRefused(`the node at ${where} refused our credentials (${as}): ${e.message}; check cluster-password on both nodes`);
+        }
+        this.refusedInARow = true;
+        s.destroy(new Error('credentials refused'));
+      },
       returnFatalError: () => s.destroy(),
       returnBuffers: false,
     });
@@ -51,7 +73,7 @@ export class PeerLink {
       this.state = 'connected';
       this.connOks++;
       this.lastConnectedAt = Date.now();
-      if (this.password) s.write(encodeCommand([Buffer.from('AUTH'), Buffer.from(this.password)]));
+      if (this.credentials) s.write(encodeCommand(authCommand(this.credentials)));
     });
     s.on('data', (d) => parser.execute(d));
     s.on('error', () => {});

@@ -80,7 +80,7 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     if (sub === 'JOIN') {
       if (host.state !== 'uninitialized') return error('ERR Already cluster member');
       if (argv.length < 3) return error(Errors.wrongArity('raft.cluster|join'));
-      return joinCluster(host, argv.slice(2).map((a) => a.toString()), node.config.int('id'), host.peerPassword());
+      return joinCluster(host, argv.slice(2).map((a) => a.toString()), node.config.int('id'), host.peerCredentials());
     }
     return error(`ERR unknown subcommand '${argv[1]!.toString()}'; RAFT.CLUSTER takes INIT or JOIN`);
   };
@@ -119,7 +119,7 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     while (Date.now() < deadline) {
       await new Promise((res) => setTimeout(res, 20));
       const addr = host.leaderAddr();
-      if (addr && !host.isLeader) return forward(addr, argv);
+      if (addr && !host.isLeader) return forward(addr, argv, host.peerCredentials());
     }
     return error('ERR leadership could not be handed over in time; retry RAFT.NODE REMOVE');
   };
@@ -141,11 +141,12 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
     return host.transferLeadership(to);
   };
 
-  const config = (node: NodeContext, _s: ClientSession, argv: Buffer[]): Reply => {
+  const config = (node: NodeContext, session: ClientSession, argv: Buffer[]): Reply => {
     const sub = argv[1]!.toString().toUpperCase();
     if (sub === 'GET' && argv.length === 3) {
       const out: Reply[] = [];
-      for (const o of OPTIONS) if (o.scope === 'raft' && globMatch(argv[2]!, Buffer.from(o.name), true)) out.push(bulk(o.name), bulk(node.config.text(o.name)));
+      // cluster-password reads back masked except to a peer: knowing it is what makes a connection a peer.
+      for (const o of OPTIONS) if (o.scope === 'raft' && globMatch(argv[2]!, Buffer.from(o.name), true)) out.push(bulk(o.name), bulk(node.config.shown(o.name, session.peer)));
       return array(out);
     }
     if (sub === 'SET' && argv.length === 4) {
@@ -179,11 +180,14 @@ export function raftCommands(host: RaftHost, executor: RaftExecutor): ServerComm
   const raft = { ...NO_KEYS, group: 'raft', since: '1.0.0' } as const;
   const peer = (name: string): ServerCommand => ({
     ...raft, name: name.toLowerCase(), arity: -2, flags: ['fast', 'loading', 'stale'], summary: 'Internal: a Raft message from a peer.',
-    handler: (_n, _s, argv) => host.receive(argv) ?? OK,
+    internal: () => name.toLowerCase(),
+    handler: (_n, session, argv) => host.receive(argv, session.addr) ?? OK,
   });
+  // RAFT.NODE ADD is what a joining node sends the leader: a peer's request. REMOVE stays an administrator's.
+  const nodeAddIsInternal = (argv: readonly Buffer[]) => (argv[1]?.toString().toUpperCase() === 'ADD' ? 'raft.node|add' : null);
   return [
     { ...raft, name: 'raft.cluster', arity: -2, flags: ['admin', 'loading', 'stale'], summary: 'Creates a Raft cluster (INIT) or joins one (JOIN host:port ...).', handler: cluster },
-    { ...raft, name: 'raft.node', arity: -3, flags: ['admin'], summary: 'Adds (ADD id host:port) or removes (REMOVE id) a cluster node.', handler: nodeCmd },
+    { ...raft, name: 'raft.node', arity: -3, flags: ['admin'], summary: 'Adds (ADD id host:port) or removes (REMOVE id) a cluster node.', handler: nodeCmd, internal: nodeAddIsInternal },
     { ...raft, name: 'raft.info', arity: 1, flags: ['loading', 'stale'], summary: 'Describes this node, its peers, its log and snapshot.', handler: (node) => verbatim(raftInfoText(host, node)) },
     { ...raft, name: 'raft.config', arity: -3, flags: ['admin', 'loading', 'stale'], summary: 'Reads (GET pattern) or changes (SET name value) Raft parameters.', handler: config },
     { ...raft, name: 'raft.transfer-leader', arity: -1, flags: ['admin'], summary: 'Hands leadership to the given node, or to the most up-to-date one.', handler: transfer },

@@ -3,7 +3,7 @@
 // writes through the log, reads through ReadIndex (or locally with
 // quorum-reads no), and locally for bare commands in explicit mode.
 import { array, error, Errors, NIL_ARRAY, type Reply } from '@redisraft-wasm/resp';
-import { blockedOn, commandKeys, parseBlockTimeout, replicates, type BlockSpec, type CommandSpec, type Store } from '@redisraft-wasm/store';
+import { blockedOn, callWrites, commandKeys, parseBlockTimeout, type BlockSpec, type CommandSpec, type Store } from '@redisraft-wasm/store';
 import { randomInt } from 'node:crypto';
 import type { NodeConfig } from '../config/index.js';
 import type { Executor } from '../executor.js';
@@ -52,7 +52,7 @@ function streamBlock(argv: Buffer[], store: Store): StreamBlock | null {
 }
 
 export class RaftExecutor implements Executor {
-  private readonly proxy = new LeaderProxy(() => this.host.peerPassword());
+  private readonly proxy = new LeaderProxy(() => this.host.peerCredentials());
 
   close(): void {
     this.proxy.close();
@@ -83,8 +83,8 @@ export class RaftExecutor implements Executor {
       const block = streamBlock(argv, this.store);
       if (block) return this.blockingStreamRead(session, block.argv, spec, block);
     }
-    // Writes, and PUBLISH (every node delivers it to its own subscribers as it applies the entry).
-    if (replicates(spec)) {
+    // Writes, and PUBLISH (may_replicate: every node delivers it to its own subscribers as it applies the entry).
+    if (callWrites(spec, argv)) {
       const block = blockedOn.get(spec.name);
       return block ? this.blocking(session, argv, spec, block) : this.host.propose([argv], (r) => r![0]!);
     }
@@ -152,7 +152,7 @@ export class RaftExecutor implements Executor {
   transaction(session: ClientSession, commands: Buffer[][], specs: CommandSpec[]): Reply | Promise<Reply> {
     if (this.host.state !== 'up') return error(Errors.noCluster);
     if (!this.config.bool('raftize-all-commands')) {
-      for (const w of session.watched.values()) if (this.store.keyVersion(w.key) !== w.version) return NIL_ARRAY;
+      for (const w of session.watched.values()) if (this.store.keyVersion(w.key, Date.now()) !== w.version) return NIL_ARRAY;
       return array(commands.map((argv) => this.local(session, argv)));
     }
     if (!this.host.isLeader) {
@@ -183,7 +183,8 @@ export class RaftExecutor implements Executor {
       const leader = this.host.leaderAddr();
       return leader ? error(`MOVED ${keySlot(key)} ${leader}`) : error(Errors.noLeader);
     }
-    return this.store.keyVersion(key);
+    // The leader's clock, as the entry's will be: a key already expired is watched as missing (Redis's stale keys).
+    return this.store.keyVersion(key, Date.now());
   }
 
   /** Explicit mode: bare commands touch only this node's copy. */

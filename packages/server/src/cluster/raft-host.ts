@@ -6,52 +6,34 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import {
   EntryType, RaftNode, decodeConfChange, index as idx, nodeId,
-  type Entry, type Index, type InstallSnapshot, type Message, type NodeId, type Ready, type Role, type Term,
+  type Entry, type Index, type Message, type NodeId, type Ready, type Role,
 } from '@redisraft-wasm/raft';
 import { OK, array, bulk, error, int, type Reply } from '@redisraft-wasm/resp';
 import { EXPIRED_KEYS, type Store } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from '../config/index.js';
 import { decodeEntryPayload, encodeEntryPayload, type WatchedKey } from './entry-payload.js';
-import { decodePeerMessage, encodePeerMessage, type PeerSender } from './peer-codec.js';
+import { PeerMessageError, decodePeerMessage, encodePeerMessage } from './peer-codec.js';
+import { credentialSettings, peerCredentials, type PeerCredentials } from '../credentials.js';
+import { RefusalLog } from '../refusal-log.js';
 import { PeerLink, parseAddr } from './peer-link.js';
+import { ClientRequests } from './client-requests.js';
+import { Snapshots } from './snapshots.js';
 import { BlockedClients, type BlockOutcome, type ClosingSocket } from './blocked-clients.js';
 import { NodeStorage, storageExists, storagePaths, type StoragePaths } from '../persistence/node-storage.js';
 import { recover } from '../persistence/recovery.js';
-import { installFile, loadSnapshot, readSnapshotInfo, verifySnapshot, writeSnapshot } from '../persistence/rdb-snapshot.js';
-import { SnapshotReceiver, SnapshotSender, snapshotStreamKey } from './snapshot-transfer.js';
-import type { SnapshotChunk } from './peer-codec.js';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { REDIS_COMPAT_VERSION } from '../commands/connection.js';
+import { loadSnapshot, readSnapshotInfo } from '../persistence/rdb-snapshot.js';
 import { join } from 'node:path';
 
 export type ClusterState = 'uninitialized' | 'up' | 'loading' | 'joining';
 
 /** Milliseconds per core tick: timeouts in the config are converted to ticks of this size. */
 const TICK_MS = 10;
-const ERR_TRYAGAIN = 'TRYAGAIN the write did not commit: leadership changed; retry it';
 /** Active expiry runs every 100 ms and deletes at most this many keys per round. */
 const EXPIRY_EVERY_TICKS = 10;
 const EXPIRY_KEYS_PER_ROUND = 64;
-const SNAPSHOT_RETRY_MS = 10_000;
-
-interface PendingWrite {
-  readonly term: Term;
-  readonly resolve: (r: Reply) => void;
-  /** Turns the store's replies into the client's reply (EXEC's array); null = a WATCHed key changed. */
-  readonly shape: (replies: Reply[] | null) => Reply;
-}
 
 export type { BlockOutcome } from './blocked-clients.js';
-
-interface PendingRead {
-  readonly run: () => Reply;
-  readonly resolve: (r: Reply) => void;
-  /** Writes proposed before the read (a client's pipelined SET then GET) must be applied first: program order. */
-  readonly after: Index;
-  index: Index;
-}
 
 export class RaftHost {
   state: ClusterState = 'uninitialized';
@@ -60,12 +42,13 @@ export class RaftHost {
   private readonly links = new Map<NodeId, PeerLink>();
   /** Addresses learned from peers' messages, for nodes the log has not told us about yet. */
   private readonly heardAddrs = new Map<NodeId, string>();
-  private readonly writes = new Map<number, PendingWrite>();
-  private readonly reads = new Map<number, PendingRead>();
-  private readonly readsToServe: PendingRead[] = [];
   private readonly blocked = new BlockedClients();
-  private readonly memberWaiters = new Map<number, { term: Term; done: () => void; lost: () => void }>();
-  private nextReadId = 1;
+  private readonly snapshots: Snapshots;
+  private readonly requests = new ClientRequests({
+    node: () => this.node,
+    applied: () => this.applied,
+    schedule: () => this.schedule(),
+  });
   private applied: Index = idx(0);
   private timer: NodeJS.Timeout | null = null;
   private readyScheduled = false;
@@ -75,21 +58,26 @@ export class RaftHost {
   private storage: NodeStorage | null = null;
   private readonly paths: StoragePaths;
   /** The snapshot being written, if any. */
-  private snapshotting: Promise<Reply> | null = null;
   private ticks = 0;
-  private snapshotRetryAt = 0;
   /** Index of the last active-expiry entry; none is proposed until it is applied. */
   private expiryInFlight: Index = idx(0);
-  private readonly senders = new Map<NodeId, SnapshotSender>();
-  private receiver: SnapshotReceiver | null = null;
 
   constructor(
     private readonly config: NodeConfig,
     private readonly store: Store,
     private readonly log: ConsolaInstance,
     private readonly listenPort: () => number,
+    /** Rate-limited warnings about refused peer messages and credentials. */
+    private readonly refusals: RefusalLog = new RefusalLog((line) => log.warn(line)),
   ) {
     this.paths = storagePaths(config.text('dir'), config.text('raft-log-filename'));
+    this.snapshots = new Snapshots({
+      node: () => this.node, storage: () => this.storage, store, config, log,
+      path: () => this.snapshotPath(), link: (id) => this.link(id),
+      applied: () => this.applied, setApplied: (i) => { this.applied = i; },
+      dbid: () => this.dbid, learnDbid: (d) => { if (!this.dbid) this.dbid = d; },
+      processReady: () => this.processReady(), schedule: () => this.schedule(),
+    });
     config.onChange((name) => {
       if ((name === 'election-timeout' || name === 'request-timeout') && this.node) this.node.setTiming(...this.timing());
       if (name === 'raft-log-max-cache-size' && this.node && this.persistent) this.node.setCacheBytes(this.config.size(name));
@@ -108,9 +96,9 @@ export class RaftHost {
     return `${host}:${this.listenPort()}`;
   }
 
-  /** What this node authenticates to its peers with. */
-  peerPassword(): string {
-    return this.config.text('cluster-password') || this.config.text('requirepass');
+  /** What this node authenticates to other nodes with (peer links, the follower proxy, JOIN). */
+  peerCredentials(): PeerCredentials | null {
+    return peerCredentials(credentialSettings(this.config));
   }
 
   electionTimeoutMs(): number {
@@ -208,50 +196,12 @@ export class RaftHost {
   }
 
   get snapshotInProgress(): boolean {
-    return this.snapshotting !== null;
+    return this.snapshots.inProgress;
   }
 
-  /**
-   * Writes a snapshot of everything applied (without stopping: the store
-   * hands out a copy-on-write view read in slices), then trims the log.
-   * RAFT.DEBUG COMPACT, and the log passing raft-log-max-file-size.
-   */
+  /** RAFT.DEBUG COMPACT: a snapshot of everything applied, then the log trimmed. */
   takeSnapshot(): Promise<Reply> {
-    if (this.snapshotting) return this.snapshotting;
-    const node = this.node;
-    if (!node || !this.storage) return Promise.resolve(error('ERR this node keeps no files (persistence no): nothing to snapshot'));
-    const at = this.applied;
-    if (at <= node.log.snapshotIndex) return Promise.resolve(OK);
-    const meta = node.snapshotMetaAt(at);
-    const view = this.store.beginSnapshot();
-    const started = Date.now();
-    const path = this.snapshotPath();
-    this.snapshotting = writeSnapshot(path, view, { dbid: this.dbid, ...meta }, { sync: this.config.bool('raft-log-fsync'), redisVersion: REDIS_COMPAT_VERSION }).then(
-      (bytes) => {
-        // A snapshot installed from the leader meanwhile, or a new node: this one is moot.
-        if (this.node === node && node.log.snapshotIndex < at) {
-          node.compact(at);
-          this.storage?.compactTo(at, meta.term);
-          this.log.info(`snapshot at index ${at} written to ${path} (${bytes} bytes, ${view.keys} keys) in ${Date.now() - started} ms; log trimmed`);
-        }
-        this.snapshotting = null;
-        return OK;
-      },
-      (err: Error) => {
-        this.snapshotting = null;
-        // Automatic snapshots wait a while before trying again; RAFT.DEBUG COMPACT may always try.
-        this.snapshotRetryAt = Date.now() + SNAPSHOT_RETRY_MS;
-        this.log.error(`snapshot to ${path} failed: ${err.message}`);
-        return error(`ERR snapshot failed: ${err.message}`);
-      },
-    );
-    return this.snapshotting;
-  }
-
-  private maybeSnapshot(): void {
-    if (this.snapshotting || !this.storage || Date.now() < this.snapshotRetryAt) return;
-    const limit = this.config.size('raft-log-max-file-size');
-    if (limit > 0 && this.storage.logBytes() > limit && this.applied > (this.node?.log.snapshotIndex ?? 0)) void this.takeSnapshot();
+    return this.snapshots.take();
   }
 
   /** Cleanups of the layers around the host (the leader proxy). */
@@ -263,8 +213,7 @@ export class RaftHost {
     this.timer = null;
     for (const l of this.links.values()) l.close();
     this.links.clear();
-    for (const snd of this.senders.values()) snd.cancel();
-    this.receiver?.discard();
+    this.snapshots.stop();
     this.storage?.close();
   }
 
@@ -288,6 +237,9 @@ export class RaftHost {
   /** Prepares to join as `id`: the node must accept the leader's messages before it is added. */
   prepareJoin(id: NodeId): void {
     this.stopNode();
+    // A node joins empty: an earlier attempt (its id was taken) may have applied entries from the leader already.
+    this.store.beginLoad().finish(0, 0);
+    this.applied = idx(0);
     this.state = 'joining';
     const node = this.makeNode(id, false);
     this.createStorage(node, '');
@@ -355,30 +307,40 @@ export class RaftHost {
     if (r.ok) this.expiryInFlight = r.index;
   }
 
-  /** A message from a peer (RAFT.AE and friends). */
-  receive(argv: readonly Buffer[]): Reply | null {
+  /**
+   * A message from a peer (RAFT.AE and friends), sent from `client` (for the
+   * log). Refused with an error, changing nothing: a malformed frame, a
+   * message of another cluster or for another node, and one whose sender
+   * this node's configuration does not admit (RaftNode.admits).
+   */
+  receive(argv: readonly Buffer[], client: string): Reply | null {
     if (!this.node) return error('NOCLUSTER No Raft Cluster');
-    let m: Message;
-    let chunk: SnapshotChunk | undefined;
+    let decoded: ReturnType<typeof decodePeerMessage>;
     try {
-      const decoded = decodePeerMessage(argv);
-      m = decoded.msg;
-      chunk = decoded.chunk;
-      if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
-      if (decoded.dbid && this.dbid && decoded.dbid !== this.dbid) {
-        return error(`ERR a message from cluster ${decoded.dbid} reached node ${this.node.id} of cluster ${this.dbid}; ignored`);
-      }
-      // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
-      if (decoded.dbid && !this.dbid) {
-        this.dbid = decoded.dbid;
-        this.storage?.setDbid(decoded.dbid);
-      }
+      decoded = decodePeerMessage(argv);
     } catch (e) {
-      return error(`ERR ${(e as Error).message}`);
+      if (!(e instanceof PeerMessageError)) throw e;
+      this.refusals.note('malformed-peer-message', `refused a malformed ${argv[0]!.toString('latin1').toUpperCase()} from ${client}: ${e.message}`);
+      return error(`ERR malformed peer message: ${e.message}`);
+    }
+    const { msg: m, chunk } = decoded;
+    if (decoded.dbid && this.dbid && decoded.dbid !== this.dbid) {
+      return error(`ERR a message from cluster ${decoded.dbid} reached node ${this.node.id} of cluster ${this.dbid}; ignored`);
     }
     if (m.to !== this.node.id) return error(`ERR message for node ${m.to} reached node ${this.node.id}`);
+    const refusal = this.node.admits(m);
+    if (refusal !== null) {
+      this.refusals.note('stranger-peer-message', `ignored a ${m.type} message of term ${m.term} from node ${m.from} (${client}): ${refusal}`);
+      return error(`ERR ${refusal}; ignored`);
+    }
+    if (decoded.fromAddr) this.heardAddrs.set(m.from, decoded.fromAddr);
+    // A node whose join was never acknowledged (it crashed first) learns its cluster from the leader.
+    if (decoded.dbid && !this.dbid) {
+      this.dbid = decoded.dbid;
+      this.storage?.setDbid(decoded.dbid);
+    }
     if (m.type === 'snapshot') {
-      this.receiveSnapshotChunk(m, chunk!);
+      this.snapshots.receiveChunk(m, chunk!);
       return null;
     }
     this.node.step(m);
@@ -386,29 +348,19 @@ export class RaftHost {
     return null;
   }
 
-  /** Proposes commands (one, or a transaction) and resolves with the reply once applied here. */
+  /** Proposes commands (one, or a transaction); resolves with the reply once applied here. */
   propose(commands: Buffer[][], shape: (replies: Reply[] | null) => Reply, watches: WatchedKey[] = []): Promise<Reply> {
-    const node = this.node!;
-    const payload = encodeEntryPayload({ timeMs: Date.now(), seed: randomInt(0, 2 ** 32), commands, watches });
-    const r = node.propose(payload);
-    if (!r.ok) return Promise.resolve(error(r.reason === 'overloaded' ? `BUSY ${r.message}` : ERR_TRYAGAIN));
-    this.schedule();
-    return new Promise((resolve) => this.writes.set(r.index, { term: r.term, resolve, shape }));
+    return this.requests.propose(commands, shape, watches);
   }
 
   /** Runs `run` once leadership is confirmed and everything committed before is applied (ReadIndex). */
   read(run: () => Reply): Promise<Reply> {
-    const id = this.nextReadId++;
-    if (!this.node!.readIndex(id)) return Promise.resolve(error(ERR_TRYAGAIN));
-    this.schedule();
-    return new Promise((resolve) => this.reads.set(id, { run, resolve, after: this.node!.log.lastIndex(), index: idx(0) }));
+    return this.requests.read(run);
   }
 
   /** Runs `run` without confirming leadership (quorum-reads no), but after the writes proposed before it. */
   readLocal(run: () => Reply): Reply | Promise<Reply> {
-    const after = this.node!.log.lastIndex();
-    if (this.applied >= after && this.readsToServe.length === 0) return run();
-    return new Promise((resolve) => this.readsToServe.push({ run, resolve, after, index: after }));
+    return this.requests.readLocal(run);
   }
 
   /** Holds a blocked client until `ready()` holds after an apply, its deadline, a leadership change or its disconnect. */
@@ -418,10 +370,7 @@ export class RaftHost {
 
   /** Proposes a membership change; resolves once it is applied here. */
   changeMembers(change: Parameters<RaftNode['proposeConfChange']>[0], onApplied: () => Reply): Promise<Reply> {
-    const r = this.node!.proposeConfChange(change);
-    if (!r.ok) return Promise.resolve(error(`ERR ${r.message}`));
-    this.schedule();
-    return new Promise((resolve) => this.memberWaiters.set(r.index, { term: r.term, done: () => resolve(onApplied()), lost: () => resolve(error(ERR_TRYAGAIN)) }));
+    return this.requests.changeMembers(change, onApplied);
   }
 
   transferLeadership(to: NodeId): Reply {
@@ -446,6 +395,8 @@ export class RaftHost {
     if (!node) return;
     while (node.hasReady()) {
       const rd = node.ready();
+      // Load, then persist (the log is compacted to the snapshot), then apply what follows it.
+      if (rd.snapshot) this.snapshots.load(rd.snapshot.index);
       // The leader's appends go out before its own write is durable (the core counts it only once it is).
       this.send(rd.messages);
       if (this.storage) {
@@ -455,91 +406,20 @@ export class RaftHost {
         node.persisted(rd.persistSeq);
       }
       this.apply(rd.committed);
-      if (rd.committed.length) this.maybeSnapshot();
+      if (rd.committed.length) this.snapshots.maybeTake();
       if (rd.committed.length || rd.softState.role !== 'leader') this.blocked.wake(this.isLeader);
-      this.queueReads(rd);
+      this.requests.takeReads(rd);
       this.noteRole(rd);
     }
-    this.serveReads();
+    this.requests.afterReady();
   }
 
   private send(messages: readonly Message[]): void {
     const me = { addr: this.advertisedAddr(), dbid: this.dbid };
     for (const m of messages) {
-      if (m.type === 'snapshot') this.sendSnapshot(m, me);
+      if (m.type === 'snapshot') this.snapshots.send(m, me);
       else this.link(m.to)?.send(encodePeerMessage(m, me));
     }
-  }
-
-  /** Streams our snapshot file to a follower the log can no longer catch up. */
-  private sendSnapshot(m: InstallSnapshot, me: PeerSender): void {
-    const node = this.node!;
-    if (this.senders.has(m.to)) return;
-    const link = this.link(m.to);
-    const path = this.snapshotPath();
-    let problem = '';
-    if (!link) problem = 'no address for it';
-    else if (!this.storage || !existsSync(path)) problem = `no snapshot file at ${path}`;
-    else if (readSnapshotInfo(path).index !== m.snapshot.index) problem = `the snapshot file at ${path} is not the one at index ${m.snapshot.index}`;
-    if (problem) {
-      this.log.warn(`cannot send a snapshot to node ${m.to}: ${problem}`);
-      node.reportSnapshot(m.to, false);
-      return;
-    }
-    this.log.info(`sending the snapshot at index ${m.snapshot.index} to node ${m.to}`);
-    this.senders.set(m.to, new SnapshotSender(m.to, link!, path, m, me, (ok) => {
-      this.senders.delete(m.to);
-      if (!ok && this.node === node) {
-        node.reportSnapshot(m.to, false);
-        this.schedule();
-      }
-    }));
-  }
-
-  private receiveSnapshotChunk(m: InstallSnapshot, chunk: SnapshotChunk): void {
-    const node = this.node!;
-    if (m.term < node.hardState().term) return;
-    const key = snapshotStreamKey(m);
-    if (chunk.offset === 0) {
-      this.receiver?.discard();
-      const path = this.storage ? `${this.snapshotPath()}.recv` : join(tmpdir(), `redisraft-wasm-${process.pid}-${node.id}.recv.rdb`);
-      this.receiver = new SnapshotReceiver(key, path);
-    }
-    const r = this.receiver;
-    if (!r || r.key !== key || !r.write(chunk) || !chunk.last) return;
-    this.receiver = null;
-    r.close(this.storage !== null && this.config.bool('raft-log-fsync'));
-    this.installSnapshot(node, m, r.path);
-  }
-
-  /** A complete snapshot from the leader: check it whole, load it, keep it, then let the core take it. */
-  private installSnapshot(node: RaftNode, m: InstallSnapshot, path: string): void {
-    if (this.node !== node) return rmSync(path, { force: true });
-    // Our own snapshot must not land over this one.
-    if (this.snapshotting) {
-      void this.snapshotting.then(() => this.installSnapshot(node, m, path));
-      return;
-    }
-    if (m.snapshot.index > node.hardState().commit) {
-      try {
-        verifySnapshot(path);
-      } catch (e) {
-        this.log.warn(`the snapshot from node ${m.from} is damaged, waiting for another: ${(e as Error).message}`);
-        rmSync(path, { force: true });
-        return;
-      }
-      const started = Date.now();
-      const info = loadSnapshot(path, this.store);
-      if (this.storage) installFile(path, this.snapshotPath(), this.config.bool('raft-log-fsync'));
-      else rmSync(path, { force: true });
-      if (!this.dbid) this.dbid = info.dbid;
-      this.applied = m.snapshot.index;
-      this.log.info(`installed the snapshot at index ${m.snapshot.index} from node ${m.from} (${this.store.dbsize()} keys) in ${Date.now() - started} ms`);
-    } else {
-      rmSync(path, { force: true });
-    }
-    node.step(m);
-    this.schedule();
   }
 
   private link(id: NodeId): PeerLink | null {
@@ -548,7 +428,8 @@ export class RaftHost {
       const addr = this.addrOf(id);
       const parsed = addr ? parseAddr(addr) : null;
       if (!parsed) return null;
-      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerPassword(), (msg) => this.log.debug(msg));
+      link = new PeerLink(parsed, () => this.config.int('reconnect-interval'), this.peerCredentials(), (msg) => this.log.debug(msg),
+        (msg) => this.refusals.note('peer-credentials', `node ${id}: ${msg}`));
       this.links.set(id, link);
     }
     return link;
@@ -556,12 +437,18 @@ export class RaftHost {
 
   private apply(entries: readonly Entry[]): void {
     for (const e of entries) {
+      // Entries a loaded snapshot already holds are not applied again; a gap would mean a lost entry.
+      if (e.index <= this.applied) continue;
+      if (e.index !== this.applied + 1) {
+        this.log.fatal(`entry ${e.index} committed after applied index ${this.applied}: an entry would be skipped`);
+        process.exit(1);
+      }
       let replies: Reply[] | null = [];
       if (e.type === EntryType.normal) {
         try {
           const p = decodeEntryPayload(e.data);
           // Versions are the same on every node at this index, so all abort (or run) alike.
-          const changed = (p.watches ?? []).some((w) => this.store.keyVersion(w.key) !== w.version);
+          const changed = (p.watches ?? []).some((w) => this.store.keyVersion(w.key, p.timeMs) !== w.version);
           replies = changed ? null : p.commands.map((argv) => this.store.execute(argv as Buffer[], { nowMs: p.timeMs, seed: p.seed }));
         } catch (err) {
           // A payload we cannot read would make this node diverge: stop rather than guess.
@@ -572,17 +459,7 @@ export class RaftHost {
         this.onConfigApplied(e);
       }
       this.applied = e.index;
-      const w = this.writes.get(e.index);
-      if (w) {
-        this.writes.delete(e.index);
-        w.resolve(w.term === e.term ? w.shape(replies) : error(ERR_TRYAGAIN));
-      }
-      const m = this.memberWaiters.get(e.index);
-      if (m) {
-        this.memberWaiters.delete(e.index);
-        if (m.term === e.term && e.type === EntryType.config) m.done();
-        else m.lost();
-      }
+      this.requests.settle(e, replies);
     }
   }
 
@@ -596,33 +473,6 @@ export class RaftHost {
     for (const id of this.heardAddrs.keys()) if (members.has(id)) this.heardAddrs.delete(id);
     // Every member gets a connection now, so RAFT.INFO shows the whole cluster's health.
     for (const m of members.members) if (m.id !== me) this.link(m.id);
-  }
-
-  private queueReads(rd: Ready): void {
-    for (const rs of rd.readStates) {
-      const r = this.reads.get(rs.requestId);
-      if (!r) continue;
-      this.reads.delete(rs.requestId);
-      r.index = idx(Math.max(rs.index, r.after));
-      this.readsToServe.push(r);
-    }
-    for (const id of rd.failedReads) {
-      const r = this.reads.get(id);
-      if (r) {
-        this.reads.delete(id);
-        r.resolve(error(ERR_TRYAGAIN));
-      }
-    }
-  }
-
-  private serveReads(): void {
-    let i = 0;
-    for (; i < this.readsToServe.length; i++) {
-      const r = this.readsToServe[i]!;
-      if (r.index > this.applied) break;
-      r.resolve(r.run());
-    }
-    if (i > 0) this.readsToServe.splice(0, i);
   }
 
   private noteRole(rd: Ready): void {

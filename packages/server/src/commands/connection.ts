@@ -4,29 +4,38 @@ import { parseSafeInt } from '@redisraft-wasm/store';
 import type { NodeContext } from '../node-context.js';
 import type { ClientSession } from '../session.js';
 import { NO_KEYS, type ServerCommand } from '../server-command.js';
+import { DEFAULT_USER, checkCredentials, credentialSettings } from '../credentials.js';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
 const WRONGPASS = error('WRONGPASS invalid username-password pair or user is disabled.');
+const NO_PASSWORD = error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
 
-/** Clients use requirepass; peers may use the cluster password instead. */
-function checkPassword(node: NodeContext, user: string, pass: Buffer): boolean {
-  if (user !== 'default') return false;
-  const given = pass.toString();
-  const required = node.config.text('requirepass');
-  const cluster = node.config.text('cluster-password');
-  return (required !== '' && given === required) || (cluster !== '' && given === cluster);
+/**
+ * AUTH and HELLO ... AUTH: requirepass makes the connection the default
+ * user's; the cluster credentials make it a peer session (which may also run
+ * every ordinary command). A refused attempt at the cluster user is logged
+ * (rate-limited) with the address: it is usually a node with the wrong
+ * cluster-password. A failed AUTH leaves the connection as it was, as in Redis.
+ */
+function authenticate(node: NodeContext, session: ClientSession, user: string | null, pass: Buffer): Reply | null {
+  const settings = credentialSettings(node.config);
+  const r = checkCredentials(settings, user, pass);
+  if (!r.ok) {
+    if (user === settings.clusterUser) {
+      node.refusals.note('peer-auth', `refused AUTH as cluster user '${user}' from ${session.addr}: wrong cluster-password${settings.clusterPassword === '' ? ' (this node has none set)' : ''}`);
+    }
+    return r.why === 'no-password' ? NO_PASSWORD : WRONGPASS;
+  }
+  session.authenticated = true;
+  session.parser.unauthenticated = false;
+  session.user = r.user;
+  session.peer = r.peer;
+  return null;
 }
 
 function auth(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
   if (argv.length > 3) return error(Errors.syntax);
-  if (node.config.text('requirepass') === '' && argv.length === 2) {
-    return error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
-  }
-  const user = argv.length === 3 ? argv[1]!.toString() : 'default';
-  if (!checkPassword(node, user, argv[argv.length - 1]!)) return WRONGPASS;
-  session.authenticated = true;
-  session.parser.unauthenticated = false;
-  return OK;
+  return authenticate(node, session, argv.length === 3 ? argv[1]!.toString() : null, argv[argv.length - 1]!) ?? OK;
 }
 
 function hello(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
@@ -43,9 +52,8 @@ function hello(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply
   for (; i < argv.length; i++) {
     const opt = argv[i]!.toString().toLowerCase();
     if (opt === 'auth' && i + 2 < argv.length) {
-      if (!checkPassword(node, argv[i + 1]!.toString(), argv[i + 2]!)) return WRONGPASS;
-      session.authenticated = true;
-      session.parser.unauthenticated = false;
+      const refused = authenticate(node, session, argv[i + 1]!.toString(), argv[i + 2]!);
+      if (refused) return refused;
       i += 2;
     } else if (opt === 'setname' && i + 1 < argv.length) {
       setName = argv[++i]!.toString();
@@ -82,7 +90,7 @@ export function clientInfoLine(node: NodeContext, s: ClientSession): string {
     `age=${Math.floor((now - s.createdAt) / 1000)}`, `idle=${Math.floor((now - s.lastActivity) / 1000)}`,
     `flags=${node.pubsub.isSubscribed(s) ? 'P' : 'N'}`, `db=${s.db}`, `sub=${subs.channels}`, `psub=${subs.patterns}`, `ssub=${subs.shard}`, `multi=-1`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
     `argv-mem=0`, `multi-mem=0`, `rbs=0`, `rbp=0`, `obl=0`, `oll=0`, `omem=${s.socket.writableLength}`, `tot-mem=0`,
-    `events=r`, `cmd=${s.lastCommand}`, `user=default`, `redir=-1`, `resp=${s.proto}`, `lib-name=${s.libName}`, `lib-ver=${s.libVer}`,
+    `events=r`, `cmd=${s.lastCommand}`, `user=${s.user}`, `redir=-1`, `resp=${s.proto}`, `lib-name=${s.libName}`, `lib-ver=${s.libVer}`,
   ].join(' ');
 }
 
@@ -167,7 +175,12 @@ export const connectionCommands: readonly ServerCommand[] = [
   { ...conn, name: 'quit', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Closes the connection.', since: '1.0.0',
     handler: (_n, session) => { session.closing = true; return OK; } },
   { ...conn, name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Resets the connection.', since: '6.2.0',
-    handler: (node, session) => { node.pubsub.forget(session); session.proto = 2; session.name = ''; session.authenticated = node.config.text('requirepass') === ''; return status('RESET'); } },
+    handler: (node, session) => {
+      node.pubsub.forget(session);
+      session.proto = 2; session.name = '';
+      session.authenticated = node.config.text('requirepass') === ''; session.user = DEFAULT_USER; session.peer = false;
+      return status('RESET');
+    } },
   { ...conn, name: 'client', arity: -2, flags: ['noscript', 'loading', 'stale'], summary: 'A container for client connection commands.', since: '2.4.0', handler: client },
   { ...NO_KEYS, group: 'server', name: 'time', arity: 1, flags: ['loading', 'stale', 'fast', 'random'], summary: 'Returns the server time.', since: '2.6.0',
     handler: () => { const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000)); return array([bulk(String(us / 1_000_000n)), bulk(String(us % 1_000_000n))]); } },

@@ -102,6 +102,7 @@ const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
       `used_memory:${m.heapUsed + m.external}`, `used_memory_human:${mb(m.heapUsed + m.external)}`, `used_memory_rss:${m.rss}`,
       `used_memory_rss_human:${mb(m.rss)}`, `used_memory_dataset:${node.store.memoryUsage()}`, `used_memory_dataset_human:${mb(node.store.memoryUsage())}`,
       'maxmemory:0', 'maxmemory_human:0B', `maxmemory_policy:${node.config.text('maxmemory-policy')}`, 'mem_allocator:v8',
+      ...node.memoryInfo.flatMap((f) => f()),
     ];
   },
   stats: (node) => [

@@ -37,8 +37,10 @@ export function transactionCommands(executor: () => Executor): ServerCommand[] {
       return error('EXECABORT Transaction discarded because of previous errors.');
     }
     // The data commands travel as one entry, with the WATCHed versions: taken before the transaction state is cleared.
+    // With keys watched the entry goes even when it holds no data command, so the watch is decided where it is applied.
     const data = m.queued.filter((q) => !q.server);
-    const tx = data.length ? executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec)) : array([]);
+    const watching = session.watched.size > 0 || session.remoteWatch;
+    const tx = data.length || watching ? executor().transaction(session, data.map((q) => q.argv), data.map((q) => q.spec)) : array([]);
     endTransaction(session, executor());
     if (data.length === m.queued.length) return tx;
     // Server commands (PING, ECHO, INFO, ...) run once the data commands' entry has been applied, in their places.

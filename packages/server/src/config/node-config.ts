@@ -1,7 +1,10 @@
 // A node's settings: the option table's defaults merged, in one place, with
 // the config file and the command line; typed getters for the code.
-import { OPTIONS, resolveOptionName, type OptionSpec } from './options.js';
+import { OPTIONS, OPTION_BY_NAME, resolveOptionName } from './options.js';
 import { normalizeValue, parseSize } from './values.js';
+
+/** What a secret that is set reads as, to anyone but a peer. */
+export const SECRET_MASK = '********';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -67,8 +70,9 @@ export class NodeConfig {
     return this.text(name).split(' ').filter(Boolean);
   }
 
-  /** Options matching a filter, for CONFIG GET / RAFT.CONFIG GET. */
-  entries(filter: (o: OptionSpec) => boolean): [OptionSpec, string][] {
-    return OPTIONS.filter(filter).map((o) => [o, o.secret ? this.values.get(o.name)! : this.values.get(o.name)!]);
+  /** An option as CONFIG GET / RAFT.CONFIG GET show it: a secret that is set reads as a mask unless `reveal`. */
+  shown(name: string, reveal: boolean): string {
+    const v = this.text(name);
+    return OPTION_BY_NAME.get(name)?.secret && v !== '' && !reveal ? SECRET_MASK : v;
   }
 }

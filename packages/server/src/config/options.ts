@@ -24,7 +24,7 @@ export interface OptionSpec {
   readonly startOnly: boolean;
   /** Values that cannot work with consensus: returns the line to refuse them with. */
   readonly refuse?: (value: string) => string | null;
-  /** Hidden from CONFIG GET (secrets). */
+  /** Read back masked (RAFT.CONFIG GET) except by a peer session. */
   readonly secret?: boolean;
   readonly description: string;
   /** How CONFIG GET prints the stored value, when that differs from it. */
@@ -64,7 +64,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'dir', scope: 'redis', type: STRING, default: '', startOnly: true, description: 'working directory for the Raft log and snapshot (default: the current directory)' },
   { name: 'dbfilename', scope: 'redis', type: STRING, default: 'dump.rdb', startOnly: true, description: 'snapshot file name, in dir' },
   { name: 'logfile', scope: 'redis', type: STRING, default: '', startOnly: true, description: 'log file; empty logs to standard output' },
-  { name: 'requirepass', scope: 'redis', type: STRING, default: '', startOnly: false, secret: true, description: 'password clients must AUTH with' },
+  { name: 'requirepass', scope: 'redis', type: STRING, default: '', startOnly: false, description: 'password clients must AUTH with (CONFIG GET shows it, as Redis does)' },
   { name: 'databases', scope: 'redis', type: int(1, 1_000_000), default: '16', startOnly: true, description: 'number of databases; only database 0 can be selected' },
   { name: 'save', scope: 'redis', type: STRING, default: '', startOnly: true, description: 'must be empty: snapshots are taken by the Raft log compaction',
     refuse: (v) => (v.trim() === '' ? null : need('save', `"${v}"`, '""', 'snapshots are managed by Raft')) },
@@ -78,6 +78,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'cluster-enabled', scope: 'redis', type: BOOL, default: 'no', startOnly: true, description: 'must be no: a Raft group is one shard',
     refuse: (v) => (v === 'yes' ? need('cluster-enabled', v, 'no', 'Redis Cluster sharding is not used') : null) },
   { name: 'proto-max-bulk-len', scope: 'redis', type: size(1024 * 1024, 2 ** 32), default: '536870912', startOnly: false, description: 'largest bulk string a client may send' },
+  // Scripting. The instruction limit decides where a runaway script stops, on every node: set it alike everywhere.
+  { name: 'lua-instruction-limit', scope: 'redis', type: int(0, Number.MAX_SAFE_INTEGER), default: '100000000', startOnly: false,
+    description: 'Lua VM instructions a script may run before it is stopped and its writes undone (0 = no limit); must be equal on every node' },
+  { name: 'lua-time-limit', scope: 'redis', type: int(0, MAX_MS), default: '5000', startOnly: false, description: 'accepted for Redis compatibility; scripts are bounded by lua-instruction-limit' },
+  { name: 'busy-reply-threshold', scope: 'redis', type: int(0, MAX_MS), default: '5000', startOnly: false, description: 'accepted for Redis compatibility (alias of lua-time-limit in Redis 7)' },
   { name: 'client-output-buffer-limit', scope: 'redis', type: STRING, default: 'normal 256mb 0 0 pubsub 32mb 8mb 60', startOnly: false, description: 'per-class hard limit, soft limit and soft seconds for reply buffers' },
   { name: 'maxclients', scope: 'redis', type: int(1, 1_000_000), default: '10000', startOnly: false, description: 'most clients connected at once' },
   { name: 'notify-keyspace-events', scope: 'redis', type: KEYSPACE_EVENTS, default: '', startOnly: false,
@@ -100,7 +105,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'quorum-reads', scope: 'raft', type: BOOL, default: 'yes', startOnly: false, description: 'confirm leadership with a quorum before reads' },
   { name: 'raftize-all-commands', scope: 'raft', type: BOOL, default: 'yes', startOnly: false, description: 'no = explicit mode: only RAFT <command> is replicated' },
   { name: 'loglevel', scope: 'raft', type: { kind: 'enum', values: ['debug', 'verbose', 'notice', 'warning'] }, default: 'notice', startOnly: false, description: 'log verbosity' },
-  { name: 'cluster-password', scope: 'raft', type: STRING, default: '', startOnly: true, secret: true, description: 'password nodes use to authenticate to each other' },
+  { name: 'cluster-user', scope: 'raft', type: STRING, default: 'raft-peer', startOnly: true, description: 'user name nodes authenticate to each other as (AUTH <cluster-user> <cluster-password>)',
+    refuse: (v) => (v === '' || /\s/.test(v) ? `refusing to start: cluster-user '${v}' must be a non-empty name without spaces` : null) },
+  { name: 'cluster-password', scope: 'raft', type: STRING, default: '', startOnly: true, secret: true, description: 'password nodes authenticate to each other with; set, the internal RAFT.* commands are refused on any other connection' },
 ];
 
 export const OPTION_BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));

@@ -5,6 +5,12 @@
 // replace run off the event loop; with fsync off, the same writes happen in
 // the same order and are reported durable at once (a process crash loses
 // nothing the OS has).
+//
+// The metadata file has one writer: every change (term and vote from a
+// Ready, the dbid once a join is acknowledged) updates the wanted metadata
+// and marks it dirty, and the flush loop writes it, one replace at a time.
+// Two writers sharing the temp file once made a joining node die on a
+// rename whose source the other writer had already moved.
 import { existsSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Entry, HardState, Index, Ready, Term } from '@redisraft-wasm/raft';
@@ -32,7 +38,8 @@ export function storageExists(p: StoragePaths): boolean {
 export class NodeStorage {
   private pendingSeq = 0;
   private durableSeq = 0;
-  private pendingMeta: NodeMeta | null = null;
+  /** The metadata wanted on disk: dirty until a replace holding it completes. */
+  private metaDirty = false;
   private flushing = false;
   private closed = false;
   /** Log files replaced by a rewrite while an fsync ran on them. */
@@ -86,7 +93,7 @@ export class NodeStorage {
     if (rd.snapshot) this.compactTo(rd.snapshot.index, rd.snapshot.term);
     if (rd.truncateFrom !== null) this.log.truncateFrom(rd.truncateFrom);
     if (rd.entries.length) this.log.append(rd.entries);
-    if (rd.hardState) this.pendingMeta = this.metaWith(rd.hardState);
+    if (rd.hardState) this.setHardState(rd.hardState);
     if (rd.persistSeq) this.pendingSeq = rd.persistSeq;
     this.kick();
   }
@@ -105,28 +112,27 @@ export class NodeStorage {
     else old.close();
   }
 
-  /** The cluster's dbid, once a join is acknowledged. */
+  /** The cluster's dbid, once a join is acknowledged: written by the flush loop like a term change. */
   setDbid(dbid: string): void {
+    if (this.closed) return;
     this.meta = { ...this.meta, dbid };
-    writeMetaSync(this.paths.meta, { ...(this.pendingMeta ?? this.meta), dbid, commit: this.commit }, this.fsyncOn());
+    this.metaDirty = true;
+    this.kick();
   }
 
-  private metaWith(hs: HardState): NodeMeta {
-    return { ...this.meta, term: hs.term, vote: hs.vote, commit: Math.max(this.commit, hs.commit) };
+  private setHardState(hs: HardState): void {
+    this.meta = { ...this.meta, term: hs.term, vote: hs.vote, commit: Math.max(this.commit, hs.commit) };
+    this.metaDirty = true;
   }
 
   private kick(): void {
-    if (this.flushing || this.closed || this.pendingSeq === this.durableSeq) return;
+    if (this.flushing || this.closed || (this.pendingSeq === this.durableSeq && !this.metaDirty)) return;
     const seq = this.pendingSeq;
-    const meta = this.pendingMeta;
-    this.pendingMeta = null;
+    const meta = this.metaDirty ? this.meta : null;
+    this.metaDirty = false;
     if (!this.fsyncOn()) {
-      if (meta) {
-        writeMetaSync(this.paths.meta, meta, false);
-        this.meta = meta;
-      }
-      this.durableSeq = seq;
-      this.onDurable(seq);
+      if (meta) writeMetaSync(this.paths.meta, meta, false);
+      this.reportDurable(seq);
       return;
     }
     this.flushing = true;
@@ -138,13 +144,17 @@ export class NodeStorage {
         this.flushing = false;
         for (const f of this.retired.splice(0)) f.close();
         if (this.closed) return;
-        if (meta) this.meta = meta;
-        this.durableSeq = seq;
-        this.onDurable(seq);
+        this.reportDurable(seq);
         this.kick();
       },
       (err: Error) => { if (!this.closed) this.onFatal(err); },
     );
+  }
+
+  private reportDurable(seq: number): void {
+    if (seq === this.durableSeq) return;
+    this.durableSeq = seq;
+    this.onDurable(seq);
   }
 
   close(): void {

@@ -13,6 +13,8 @@ import { fsyncDir, readFully } from './fs-util.js';
 import { RdbValueError, rdbTypeOf, valueFromTokens, writeValueBody } from './rdb-value.js';
 
 export const RDB_VERSION = 10;
+/** Aux field prefix for store extensions' state. */
+const EXTENSION_AUX = 'rrw-ext:';
 const OP_AUX = 0xfa, OP_SELECTDB = 0xfe, OP_RESIZEDB = 0xfb, OP_EXPIRETIME_MS = 0xfc, OP_EOF = 0xff;
 /** Keys per slice: one slice is encoded and written per event-loop turn. */
 const SLICE_KEYS = 2000;
@@ -47,6 +49,8 @@ function header(items: RdbItems, info: SnapshotInfo, snap: StoreSnapshot, redisV
   aux('raft-members', JSON.stringify(info.members));
   aux('raft-clock-ms', String(snap.clockMs));
   aux('raft-key-clock', String(snap.keyClock));
+  // Replicated state beside the keys (scripts, functions): aux fields that redis-server skips.
+  for (const [name, data] of snap.extensions) items.byte(OP_AUX).str(`${EXTENSION_AUX}${name}`).str(data);
   items.byte(OP_SELECTDB).len(0);
   items.byte(OP_RESIZEDB).len(snap.keys).len(snap.expires);
 }
@@ -230,6 +234,7 @@ export function loadSnapshot(path: string, store: Store, chunkBytes = CHUNK_BYTE
   readRdb(path, {
     aux: (k, v) => {
       if (k === 'rv') version = Number(v.toString());
+      else if (k.startsWith(EXTENSION_AUX)) loader.extension(k.slice(EXTENSION_AUX.length), v);
       else aux.set(k, v.toString());
     },
     key: (key, value, expireAt) => {
