@@ -236,7 +236,7 @@ test('a subscriber that never reads is disconnected at the pubsub output limit; 
   }
 });
 
-test('PUBLISH inside MULTI/EXEC is delivered on every node, in the transaction\'s order', async ({ nodes, proxying, leader }) => {
+test('PUBLISH inside MULTI/EXEC and inside a script is delivered on every node, in order', async ({ nodes, proxying, leader }) => {
   const got: string[][] = nodes.map(() => []);
   for (const [i, n] of nodes.entries()) {
     const s = client(n);
@@ -245,8 +245,10 @@ test('PUBLISH inside MULTI/EXEC is delivered on every node, in the transaction\'
   }
   assert.equal(await client(proxying).multi().set('txk', 'v').publish('tx', 'one').publish('tx', 'two').exec(), [[null, 'OK'], [null, 1], [null, 1]]);
   assert.equal(await client(leader).multi().publish('tx', 'three').incr('txn').exec(), [[null, 1], [null, 1]]);
-  await waitFor('the messages on every node', async () => got.every((g) => g.length === 3));
-  for (const g of got) assert.equal(g, ['one', 'two', 'three']);
+  // A script's PUBLISH runs through the same store on every node: delivered everywhere, at the script's place in the log.
+  assert.is(await client(proxying).eval("redis.call('PUBLISH', 'tx', 'four'); return redis.call('PUBLISH', KEYS[1], ARGV[1])", 1, 'tx', 'five'), 1);
+  await waitFor('the messages on every node', async () => got.every((g) => g.length === 5));
+  for (const g of got) assert.equal(g, ['one', 'two', 'three', 'four', 'five']);
 });
 
 test('keyspace notifications: a follower announces a write made on the leader, and the leader\'s active expiry', async ({ nodes, leader, redirecting }) => {
