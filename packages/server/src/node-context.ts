@@ -4,6 +4,7 @@ import type { NodeConfig } from './config/index.js';
 import type { ClientSession } from './session.js';
 import type { TableEntry } from './server-command.js';
 import type { RefusalLog } from './refusal-log.js';
+import type { PubSubHub } from './pubsub/hub.js';
 
 export interface NodeStats {
   connectionsReceived: number;
@@ -31,4 +32,6 @@ export interface NodeContext {
   readonly memoryInfo: (() => string[])[];
   /** Rate-limited warnings about refused requests (internal commands, peer credentials). */
   readonly refusals: RefusalLog;
+  /** This node's Pub/Sub subscribers. */
+  readonly pubsub: PubSubHub;
 }

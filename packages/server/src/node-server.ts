@@ -2,8 +2,8 @@
 // requests, dispatches through the command table, writes replies in order.
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
-import { Store, arityOk } from '@redisraft-wasm/store';
+import { NIL, QUEUED, error, Errors, ProtocolError, type Reply } from '@redisraft-wasm/resp';
+import { Store, arityOk, parseKeyspaceEvents } from '@redisraft-wasm/store';
 import type { ConsolaInstance } from 'consola';
 import type { NodeConfig } from './config/index.js';
 import { ClientSession, type OutputLimit } from './session.js';
@@ -17,6 +17,8 @@ import { introspectionCommands } from './commands/introspection.js';
 import { TRANSACTION_CONTROL, transactionCommands } from './commands/transaction.js';
 import { dumpRestoreCommands } from './commands/dump-restore.js';
 import { parseSize } from './config/index.js';
+import { PubSubHub } from './pubsub/hub.js';
+import { allowedWhileSubscribed, inProgramOrder, pubsubCommands, subscribedOnlyError } from './pubsub/pubsub-commands.js';
 import { scriptingCommands, type ScriptingEngine } from '@redisraft-wasm/scripting';
 import { scriptingMemoryInfo } from './scripting.js';
 
@@ -35,13 +37,18 @@ export class NodeServer {
   readonly store: Store;
   readonly context: NodeContext;
   executor: Executor;
+  /** This node's subscribers; the store publishes into it as it applies PUBLISH and keyspace events. */
+  readonly pubsub = new PubSubHub();
   private readonly table = new Map<string, TableEntry>();
   private readonly sessions = new Map<number, ClientSession>();
   private readonly listeners: Server[] = [];
   private nextClientId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: ConsolaInstance;
-  private outputLimits = { normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 } as OutputLimit };
+  private outputLimits: Record<'normal' | 'pubsub', OutputLimit> = {
+    normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+    pubsub: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+  };
 
   constructor(private readonly opts: NodeServerOptions) {
     this.log = opts.logger;
@@ -49,8 +56,10 @@ export class NodeServer {
     this.store = opts.store ?? new Store({ databases: opts.config.int('databases'), extraCommands });
     opts.scripting?.attach(this.store);
     this.executor = new LocalExecutor(this.store);
+    this.store.events.sink = this.pubsub;
+    this.store.events.flags = parseKeyspaceEvents(opts.config.text('notify-keyspace-events')) ?? 0;
     for (const spec of this.store.commands.values()) this.table.set(spec.name, { spec });
-    for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...(opts.extraCommands ?? [])]) {
+    for (const cmd of [...connectionCommands, ...introspectionCommands, ...transactionCommands(() => this.executor), ...pubsubCommands, ...(opts.extraCommands ?? [])]) {
       this.table.set(cmd.name, { spec: cmd, server: cmd.handler, internal: cmd.internal });
     }
     const stats: NodeStats = {
@@ -61,11 +70,13 @@ export class NodeServer {
       config: opts.config, store: this.store, sessions: this.sessions, table: this.table, stats,
       startedAtMs: Date.now(), version: opts.version, tcpPort: opts.config.int('port'),
       runId: randomBytes(20).toString('hex'), infoSections: new Map(), memoryInfo: [], refusals: new RefusalLog((line) => this.log.warn(line)),
+      pubsub: this.pubsub,
     };
     if (opts.scripting) this.context.memoryInfo.push(() => scriptingMemoryInfo(opts.scripting!));
     this.applyOutputLimit();
     opts.config.onChange((name) => {
       if (name === 'client-output-buffer-limit') this.applyOutputLimit();
+      if (name === 'notify-keyspace-events') this.store.events.flags = parseKeyspaceEvents(opts.config.text(name)) ?? 0;
       if (name === 'proto-max-bulk-len') for (const s of this.sessions.values()) s.parser.limits.maxBulkBytes = opts.config.size('proto-max-bulk-len');
     });
   }
@@ -110,15 +121,17 @@ export class NodeServer {
   }
 
   private applyOutputLimit(): void {
-    // "normal <hard> <soft> <seconds> pubsub ...": the normal class applies to every client here.
+    // "normal <hard> <soft> <seconds> pubsub ...": subscribed clients get the pubsub class, all others the normal one.
     const words = this.opts.config.text('client-output-buffer-limit').split(/\s+/);
-    const i = words.indexOf('normal');
-    if (i >= 0 && i + 3 < words.length) {
-      this.outputLimits.normal = {
-        hardBytes: parseSize(words[i + 1]!) ?? 0,
-        softBytes: parseSize(words[i + 2]!) ?? 0,
-        softSeconds: Number(words[i + 3]) || 0,
-      };
+    for (const cls of ['normal', 'pubsub'] as const) {
+      const i = words.indexOf(cls);
+      if (i >= 0 && i + 3 < words.length) {
+        this.outputLimits[cls] = {
+          hardBytes: parseSize(words[i + 1]!) ?? 0,
+          softBytes: parseSize(words[i + 2]!) ?? 0,
+          softSeconds: Number(words[i + 3]) || 0,
+        };
+      }
     }
   }
 
@@ -131,7 +144,8 @@ export class NodeServer {
       return;
     }
     const needsAuth = this.opts.config.text('requirepass') !== '';
-    const session = new ClientSession(this.nextClientId++, socket, needsAuth, () => this.outputLimits.normal, (s) => {
+    const limit = (s: ClientSession) => (this.pubsub.isSubscribed(s) ? this.outputLimits.pubsub : this.outputLimits.normal);
+    const session = new ClientSession(this.nextClientId++, socket, needsAuth, limit, (s) => {
       stats.outputLimitDisconnections++;
       this.log.warn(`client id=${s.id} addr=${s.addr} closed for overcoming of output buffer limits`);
       s.socket.destroy();
@@ -163,12 +177,13 @@ export class NodeServer {
     socket.on('close', () => {
       stats.netOutputBytes += session.bytesOut;
       this.sessions.delete(session.id);
+      this.pubsub.forget(session);
       if (session.remoteWatch) this.executor.endRemoteWatch?.(session);
     });
   }
 
   private dispatch(session: ClientSession, argv: Buffer[]): void {
-    if (session.closing) return;
+    if (session.closing || session.hold(argv)) return;
     this.context.stats.commandsProcessed++;
     const name = argv[0]!.toString('latin1').toLowerCase();
     const entry = this.table.get(name);
@@ -178,10 +193,17 @@ export class NodeServer {
     else if (!session.authenticated && !entry.spec.flags.includes('no_auth')) reply = error(Errors.noAuth);
     // As Redis checks ACLs: after authentication, before MULTI queues the command (EXEC then aborts).
     else if (entry.internal && !this.mayRun(session, entry.internal, argv)) reply = this.refuseInternal(session, entry.internal(argv)!);
+    else if (session.proto === 2 && this.pubsub.isSubscribed(session) && !allowedWhileSubscribed(name)) reply = subscribedOnlyError(name, argv);
     else if (session.multi && !TRANSACTION_CONTROL.has(name)) reply = this.queue(session, argv, entry);
     else {
       session.lastCommand = name;
-      reply = entry.server ? entry.server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
+      const server = entry.server;
+      if (server && session.pendingReplies > 0 && inProgramOrder(name)) {
+        // (UN)SUBSCRIBE behind a PUBLISH still in the log acts after it; what the client sent next waits for it.
+        // A connection closed meanwhile is not subscribed again (its close has cleared it from the hub).
+        reply = session.afterPending(() => (session.socket.destroyed ? NIL : server(this.context, session, argv)));
+        if (reply instanceof Promise) session.holdUntil(reply, (a) => this.dispatch(session, a));
+      } else reply = server ? server(this.context, session, argv) : this.executor.execute(session, argv, entry.spec);
     }
     if (session.multi && !(reply instanceof Promise) && reply.kind === 'error' && !TRANSACTION_CONTROL.has(name)) session.multi.dirty = true;
     session.reply(reply);
@@ -209,7 +231,8 @@ export class NodeServer {
     if (timeoutS === 0) return;
     const cutoff = Date.now() - timeoutS * 1000;
     for (const s of this.sessions.values()) {
-      if (s.lastActivity < cutoff && s.pendingReplies === 0) s.socket.destroy();
+      // Subscribers wait for messages, not for themselves: no timeout for them (Redis's rule).
+      if (s.lastActivity < cutoff && s.pendingReplies === 0 && !this.pubsub.isSubscribed(s)) s.socket.destroy();
     }
   }
 }

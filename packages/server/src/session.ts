@@ -51,7 +51,7 @@ export class ClientSession {
   /** The WATCH lives on the leader, over this session's own proxy connection (follower-proxy). */
   remoteWatch = false;
   /** Replies waiting for an earlier, still pending one. */
-  private readonly queue: { reply: Reply | null }[] = [];
+  private readonly queue: { reply: Reply | null; settled?: Promise<void> }[] = [];
   /** Reading from the socket stopped: too many replies are pending (back-pressure on a pipelining client). */
   readPaused = false;
   private softSince = 0;
@@ -63,7 +63,8 @@ export class ClientSession {
     readonly id: number,
     readonly socket: Socket,
     needsAuth: boolean,
-    private readonly limit: () => OutputLimit,
+    /** The limit of the session's class (normal, or pubsub while subscribed). */
+    private readonly limit: (s: ClientSession) => OutputLimit,
     private readonly onOverLimit: (s: ClientSession) => void,
   ) {
     this.authenticated = !needsAuth;
@@ -85,12 +86,62 @@ export class ClientSession {
       else this.queue.push({ reply: r });
       return;
     }
-    const slot = { reply: null as Reply | null };
+    const slot: { reply: Reply | null; settled?: Promise<void> } = { reply: null };
     this.queue.push(slot);
-    r.then(
+    slot.settled = r.then(
       (v) => { slot.reply = v; this.drain(); },
       (e: unknown) => { slot.reply = { kind: 'error', message: `ERR ${(e as Error).message ?? String(e)}` }; this.drain(); },
     );
+  }
+
+  /**
+   * Runs `fn` once every reply queued before it is ready, so a command that
+   * acts at once (SUBSCRIBE, UNSUBSCRIBE) takes effect after the pipelined
+   * commands before it (a PUBLISH still going through the log), as in Redis.
+   */
+  afterPending(fn: () => Reply | Promise<Reply>): Reply | Promise<Reply> {
+    const waits: Promise<void>[] = [];
+    for (const q of this.queue) if (q.reply === null) waits.push(q.settled!);
+    return waits.length === 0 ? fn() : Promise.all(waits).then(fn);
+  }
+
+  /** Commands read while one deferred by afterPending() waits; null when none waits. */
+  private held: Buffer[][] | null = null;
+
+  /** Keeps the commands read from now on until `p` settles, then runs them in order (program order behind a deferred command). */
+  holdUntil(p: Promise<unknown>, run: (argv: Buffer[]) => void): void {
+    this.held = [];
+    const release = () => {
+      const held = this.held ?? [];
+      this.held = null;
+      for (const argv of held) {
+        // A released command may defer again: the rest then wait behind it.
+        const again = this.held as Buffer[][] | null;
+        if (again) again.push(argv);
+        else run(argv);
+      }
+      this.flush();
+    };
+    p.then(release, release);
+  }
+
+  /** True when `argv` was kept behind a deferred command. */
+  hold(argv: Buffer[]): boolean {
+    if (this.held === null) return false;
+    this.held.push(argv);
+    return true;
+  }
+
+  /**
+   * A Pub/Sub message. RESP3 push frames may come between replies, so they
+   * leave at once; in RESP2 a message waits behind replies still pending, or
+   * it would be taken for one of them.
+   */
+  push(message: Reply): void {
+    if (this.closing || this.socket.destroyed) return;
+    if (this.proto === 3 || this.queue.length === 0) this.writer.write(message, this.proto);
+    else this.queue.push({ reply: message });
+    this.scheduleFlush();
   }
 
   private drain(): void {
@@ -99,8 +150,12 @@ export class ClientSession {
       this.readPaused = false;
       this.socket.resume();
     }
-    // Replies resolved in one apply batch (a pipelined client's writes) leave in one socket write: the flush
-    // waits until the promise callbacks queued with this one have run.
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    // Replies resolved in one apply batch (a pipelined client's writes), and the messages one apply delivers,
+    // leave in one socket write: the flush waits until the callbacks queued with this one have run.
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     process.nextTick(() => {
@@ -137,7 +192,7 @@ export class ClientSession {
   }
 
   private checkOutputLimit(): void {
-    const { hardBytes, softBytes, softSeconds } = this.limit();
+    const { hardBytes, softBytes, softSeconds } = this.limit(this);
     const held = this.socket.writableLength;
     if (hardBytes > 0 && held > hardBytes) return this.onOverLimit(this);
     if (softBytes > 0 && held > softBytes) {

@@ -129,4 +129,17 @@ test('cluster-user and cluster-password in every Raft form; the password reads b
   assert.match(refuse(['--cluster-user', 'a', 'b']), /cluster-user 'a b' must be a non-empty name without spaces/);
 });
 
+test('notify-keyspace-events: any class characters, stored so that they parse back, refused with Redis\'s text', () => {
+  const c = configFromArgs(['--notify-keyspace-events', 'Ex$']);
+  assert.is(c.text('notify-keyspace-events'), '$xE');
+  assert.equal(c.set('notify-keyspace-events', 'KEA', true), { ok: true });
+  assert.is(c.text('notify-keyspace-events'), 'AKE');
+  assert.equal(c.set('notify-keyspace-events', 'AKEn', true), { ok: true });
+  assert.is(c.text('notify-keyspace-events'), 'AKEn', 'n survives A, which Redis\'s printer hides it behind');
+  assert.equal(c.set('notify-keyspace-events', 'KEq', true), { ok: false, error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." });
+  assert.is(c.text('notify-keyspace-events'), 'AKEn', 'a refused value changes nothing');
+  assert.equal(c.set('notify-keyspace-events', '', true), { ok: true });
+  assert.is(c.text('notify-keyspace-events'), '');
+});
+
 test.run();

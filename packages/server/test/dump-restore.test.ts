@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { Store, type Value } from '@redisraft-wasm/store';
+import { Store, parseKeyspaceEvents, type Value } from '@redisraft-wasm/store';
 import type { Reply } from '@redisraft-wasm/resp';
 import { crc64 } from '@redisraft-wasm/wasm';
 import { dumpRestoreCommands } from '../src/commands/dump-restore.js';
@@ -307,6 +307,18 @@ test('RESTORE with an expiry already past: REPLACE deletes the old key, nothing 
   exec(s, ['SET', 'e', 'v', 'PX', '10']);
   assert.equal(plainReply(exec(s, ['RESTORE', 'e', '0', p], T0 + 20)), 'OK');
   assert.equal(plainReply(exec(s, ['GET', 'e'], T0 + 20)), 'new');
+});
+
+test('RESTORE announces "restore", or "del" when REPLACE meets an expiry already past (notify-keyspace-events)', () => {
+  const s = newStore();
+  const got: string[] = [];
+  s.events.flags = parseKeyspaceEvents('Eg')!;
+  s.events.sink = { publish: (ch, msg) => { got.push(`${ch.toString('latin1')} ${msg.toString('latin1')}`); return 0; } };
+  const p = payload(typed(0, rdbStr('v')));
+  exec(s, ['RESTORE', 'k', '0', p]);
+  exec(s, ['RESTORE', 'k', String(T0 - 1), p, 'ABSTTL', 'REPLACE']);
+  exec(s, ['RESTORE', 'x', String(T0 - 1), p, 'ABSTTL']);
+  assert.equal(got, ['__keyevent@0__:restore k', '__keyevent@0__:del k']);
 });
 
 test('DUMP and RESTORE are in the command table with Redis flags and key positions', () => {

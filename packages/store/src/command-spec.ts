@@ -2,6 +2,7 @@
 // drive dispatch, arity errors, key extraction for -MOVED, and COMMAND replies.
 import type { Reply } from '@redisraft-wasm/resp';
 import type { Keyspace } from './keyspace.js';
+import type { StoreEvents } from './notify.js';
 
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'fast' | 'random' | 'blocking' | 'noscript' | 'admin' | 'pubsub'
@@ -69,6 +70,8 @@ export interface CommandContext {
   readonly fromScript: boolean;
   /** The store itself, for commands that run other commands (scripts). */
   readonly store: CommandRunner;
+  /** PUBLISH and keyspace notifications leave through here (see notify()). */
+  readonly events: StoreEvents;
 }
 
 export type CommandHandler = (ctx: CommandContext, argv: readonly Buffer[]) => Reply;

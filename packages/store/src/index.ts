@@ -9,3 +9,4 @@ export { globMatch } from './glob.js';
 export { parseInt64, parseSafeInt, parseFloatStrict } from './numbers.js';
 export { seededRandom } from './prng.js';
 export { blockedOn, parseBlockTimeout, type BlockSpec } from './t-blocking.js';
+export { Notify, NOTIFY_ALL, ERR_NOTIFY_CLASS, StoreEvents, notify, parseKeyspaceEvents, keyspaceEventsToString, type NotifyClass, type PubSubSink } from './notify.js';

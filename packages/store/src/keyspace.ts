@@ -2,6 +2,7 @@
 // binary; the map is keyed by their latin1 string, which is one char per
 // byte and so loses nothing.
 import type { Value } from './value.js';
+import { Notify, StoreEvents, notify } from './notify.js';
 
 export interface KeyEntry {
   value: Value;
@@ -110,6 +111,9 @@ export class Keyspace {
   /** The whole keyspace as it was when a journaled script flushed it. */
   private journalFlushed: { map: Map<string, KeyEntry>; chunks: Map<number, Map<string, KeyEntry>>; chunkIds: number[]; expiring: number; bytes: number } | null = null;
 
+  /** Expired and new keys are announced here (the `x` and `n` notification classes). */
+  constructor(readonly events: StoreEvents = new StoreEvents()) {}
+
   get size(): number {
     return this.map.size;
   }
@@ -140,13 +144,18 @@ export class Keyspace {
     if (e.expireAt !== 0 && e.expireAt <= nowMs) {
       this.removeEntry(k, e);
       this.expiredCount++;
+      notify(this, Notify.expired, 'expired', key);
       return undefined;
     }
     return e;
   }
 
-  /** Sets a value; keeps the old expiry only when keepTtl. */
+  /** Sets a value; keeps the old expiry only when keepTtl. A key that did not exist is announced as `new`. */
   set(key: Buffer, value: Value, expireAt = 0, keepTtl = false): KeyEntry {
+    return this.put(key, value, expireAt, keepTtl, true);
+  }
+
+  private put(key: Buffer, value: Value, expireAt: number, keepTtl: boolean, announce: boolean): KeyEntry {
     const k = keyString(key);
     const old = this.map.get(k);
     if (this.journal) this.remember(k, old);
@@ -162,6 +171,7 @@ export class Keyspace {
     }
     // A key born after a snapshot started is not part of it.
     const entry: KeyEntry = { value, expireAt: 0, version: ++this.clock, snap: this.snapshot ? this.snapEpoch : 0, seq: ++this.insertSeq, size: valueBytes(value) };
+
     this.setExpireOn(entry, expireAt);
     this.map.set(k, entry);
     const cid = Math.floor(entry.seq! / SCAN_CHUNK);
@@ -173,6 +183,7 @@ export class Keyspace {
     }
     chunk.set(k, entry);
     this.bytes += ENTRY_OVERHEAD_BYTES + key.length + entry.size!;
+    if (announce) notify(this, Notify.new, 'new', key);
     return entry;
   }
 
@@ -280,7 +291,7 @@ export class Keyspace {
 
   /** Loading a snapshot: adds a key as it was, version included. */
   load(key: Buffer, value: Value, expireAt: number, version: number): void {
-    const e = this.set(key, value, expireAt);
+    const e = this.put(key, value, expireAt, false, false);
     e.version = version;
   }
 

@@ -21,9 +21,11 @@ import { blockingCommands } from './t-blocking.js';
 import { formatId } from './stream.js';
 import { streamCommands } from './t-stream.js';
 import { geoCommands } from './t-geo.js';
+import { pubsubCommands } from './t-pubsub.js';
+import { StoreEvents } from './notify.js';
 
 /** Every command family, one import line each. */
-const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands, geoCommands];
+const FAMILIES: readonly (readonly StoreCommand[])[] = [stringCommands, keyCommands, listCommands, hashCommands, setCommands, zsetCommands, scanCommands, bitmapCommands, hllCommands, streamCommands, objectCommands, sortCommands, blockingCommands, geoCommands, pubsubCommands];
 
 export interface SnapshotRecord {
   readonly key: Buffer;
@@ -76,6 +78,8 @@ export interface StoreLoader {
 
 export class Store {
   readonly commands: ReadonlyMap<string, StoreCommand>;
+  /** PUBLISH and keyspace notifications: the server plugs its Pub/Sub hub in as `events.sink` and sets `events.flags`. */
+  readonly events = new StoreEvents();
   private readonly db: Keyspace;
   /** The store's own clock never runs backwards, so a new leader with a slow clock can't revive expired keys. */
   private clockMs = 0;
@@ -91,7 +95,7 @@ export class Store {
     }
     this.commands = map;
     // Only database 0 exists: SELECT of any other is refused by the server (consensus keeps one keyspace).
-    this.db = new Keyspace();
+    this.db = new Keyspace(this.events);
   }
 
   /** Runs one command; argv[0] is its name in any case. */
@@ -109,7 +113,7 @@ export class Store {
       if (ctx.nowMs > this.clockMs) this.clockMs = ctx.nowMs;
       nowMs = this.clockMs;
     }
-    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, fromScript: ctx.fromScript === true, store: this };
+    const context: CommandContext = { db: this.db, nowMs, random: seededRandom(ctx.seed), resp: ctx.resp ?? 2, seed: ctx.seed, readOnly: ctx.readOnly === true, fromScript: ctx.fromScript === true, store: this, events: this.events };
     return cmd.handler(context, argv);
   }
 

@@ -6,6 +6,7 @@ import type { CommandContext, StoreCommand } from './command-spec.js';
 import type { KeyEntry } from './keyspace.js';
 import { ERR_SYNTAX, ERR_WRONGTYPE, isErr, lower } from './args.js';
 import { parseInt64 } from './numbers.js';
+import { Notify, notify } from './notify.js';
 
 /** proto-max-bulk-len: a string never grows past it. */
 const MAX_STRING_BYTES = 512 * 1024 * 1024;
@@ -35,13 +36,15 @@ function readString(ctx: CommandContext, key: Buffer): Buffer | null | ErrorRepl
   return e.value.type === 'string' ? e.value.data : ERR_WRONGTYPE;
 }
 
-/** The string at key for a bit write, created or zero-padded to hold byte `byte`. */
-function stringForBits(ctx: CommandContext, key: Buffer, byte: number): { e: KeyEntry; data: Buffer } | ErrorReply {
+/** The string at key for a bit write, created or zero-padded to hold byte `byte`; `dirty` when either happened. */
+function stringForBits(ctx: CommandContext, key: Buffer, byte: number): { e: KeyEntry; data: Buffer; dirty: boolean } | ErrorReply {
   let e = ctx.db.getForWrite(key, ctx.nowMs);
   if (e && e.value.type !== 'string') return ERR_WRONGTYPE;
+  let dirty = e === undefined;
   e ??= ctx.db.set(key, { type: 'string', data: EMPTY });
   const v = e.value as { data: Buffer };
   if (v.data.length <= byte) {
+    dirty = true;
     const before = v.data.length;
     const grown = Buffer.alloc(byte + 1);
     v.data.copy(grown);
@@ -53,7 +56,7 @@ function stringForBits(ctx: CommandContext, key: Buffer, byte: number): { e: Key
     v.data = Buffer.from(v.data);
     ctx.db.touched(e, before);
   }
-  return { e, data: v.data };
+  return { e, data: v.data, dirty };
 }
 
 function setbit(ctx: CommandContext, argv: readonly Buffer[]): Reply {
@@ -66,6 +69,7 @@ function setbit(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const byte = off >> 3, mask = 1 << (7 - (off & 7));
   const old = (s.data[byte]! & mask) !== 0 ? 1 : 0;
   s.data[byte] = on ? s.data[byte]! | mask : s.data[byte]! & ~mask;
+  if (s.dirty || BigInt(old) !== on) notify(ctx, Notify.string, 'setbit', argv[1]!);
   return int(old);
 }
 
@@ -229,7 +233,7 @@ function bitop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const maxlen = Math.max(...srcs.map((s) => s.length));
   if (maxlen === 0) {
     ctx.db.getForWrite(argv[2]!, ctx.nowMs);
-    ctx.db.delete(argv[2]!);
+    if (ctx.db.delete(argv[2]!)) notify(ctx, Notify.generic, 'del', argv[2]!);
     return ZERO;
   }
   const out = Buffer.alloc(maxlen);
@@ -244,6 +248,7 @@ function bitop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   }
   ctx.db.getForWrite(argv[2]!, ctx.nowMs);
   ctx.db.set(argv[2]!, { type: 'string', data: out });
+  notify(ctx, Notify.string, 'set', argv[2]!);
   return int(maxlen);
 }
 
@@ -352,6 +357,7 @@ function bitfield(readOnlyCommand: boolean) {
     }
     if (!readonly && readOnlyCommand) return error('ERR BITFIELD_RO only supports the GET subcommand');
     let data: Buffer;
+    let dirty = false, changes = 0;
     if (readonly) {
       const d = readString(ctx, argv[1]!);
       if (isErr(d)) return d;
@@ -361,6 +367,7 @@ function bitfield(readOnlyCommand: boolean) {
       const s = stringForBits(ctx, argv[1]!, highest >> 3);
       if (isErr(s)) return s;
       data = s.data;
+      dirty = s.dirty;
     }
     const out: Reply[] = [];
     for (const o of ops) {
@@ -388,9 +395,12 @@ function bitfield(readOnlyCommand: boolean) {
         out.push(NIL);
         continue;
       }
-      writeField(data, o.offset, o.bits, u64(next) & ((1n << BigInt(o.bits)) - 1n));
+      const written = u64(next) & ((1n << BigInt(o.bits)) - 1n);
+      if (dirty || written !== raw) changes++;
+      writeField(data, o.offset, o.bits, written);
       out.push(int(reply));
     }
+    if (changes) notify(ctx, Notify.string, 'setbit', argv[1]!);
     return array(out);
   };
 }

@@ -16,6 +16,7 @@ import {
   GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX, GEO_LONG_MIN, type GeoShape,
   areasForShape, decodeScore, distanceWithinShape, encodeScore, geoDistance, isZeroHash, scoresOfBox, standardGeohash,
 } from './geohash.js';
+import { Notify, notify } from './notify.js';
 
 const ERR_UNIT = error('ERR unsupported unit provided. please use M, KM, FT, MI');
 const ERR_DECODE = error('ERR could not decode requested zset member');
@@ -427,7 +428,7 @@ function georadius(kind: Kind, opts: { noStore?: boolean; store?: boolean } = {}
 
     if (!z) {
       if (storeKey) {
-        ctx.db.delete(storeKey);
+        if (ctx.db.delete(storeKey)) notify(ctx, Notify.generic, 'del', storeKey);
         return ZERO;
       }
       return EMPTY_ARRAY;
@@ -465,7 +466,7 @@ function georadius(kind: Kind, opts: { noStore?: boolean; store?: boolean } = {}
     }
 
     if (returned === 0) {
-      ctx.db.delete(storeKey);
+      if (ctx.db.delete(storeKey)) notify(ctx, Notify.generic, 'del', storeKey);
       return ZERO;
     }
     const out = new ZSet();
@@ -474,6 +475,7 @@ function georadius(kind: Kind, opts: { noStore?: boolean; store?: boolean } = {}
       out.insert(p.member, storeDist ? p.dist / shape.conversion : p.score);
     }
     ctx.db.set(storeKey, { type: 'zset', zset: out });
+    notify(ctx, Notify.zset, search ? 'geosearchstore' : 'georadiusstore', storeKey);
     return int(returned);
   };
 }

@@ -8,6 +8,7 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_WRONGTYPE, isErr } from './args.js'
 import { inInt64, parseInt64 } from './numbers.js';
 import { distinctPositions, itemsAt, positionsWithRepeats } from './random-pick.js';
 import { addLongDouble, formatLongDouble17, parseLongDouble } from './long-double.js';
+import { Notify, notify } from './notify.js';
 
 type Fields = Map<string, Buffer>;
 type HashEntry = KeyEntry & { value: { type: 'hash'; fields: Fields } };
@@ -25,11 +26,15 @@ function orCreate(ctx: CommandContext, key: Buffer): HashEntry | ErrorReply {
   return e ?? (ctx.db.set(key, { type: 'hash', fields: new Map() }) as HashEntry);
 }
 
-function change<T>(ctx: CommandContext, key: Buffer, e: HashEntry, fn: (m: Fields) => T): T {
+/** Runs a change on a hash, announces `event` when given (then `del` if the hash emptied) and deletes the key once empty. */
+function change<T>(ctx: CommandContext, key: Buffer, e: HashEntry, event: string | null, fn: (m: Fields) => T): T {
   const before = valueBytes(e.value);
   const out = fn(e.value.fields);
-  if (e.value.fields.size === 0) ctx.db.delete(key);
-  else ctx.db.touched(e, before);
+  if (event !== null) notify(ctx, Notify.hash, event, key);
+  if (e.value.fields.size === 0) {
+    ctx.db.delete(key);
+    if (event !== null) notify(ctx, Notify.generic, 'del', key);
+  } else ctx.db.touched(e, before);
   return out;
 }
 
@@ -38,7 +43,7 @@ function hset(name: string, reply: 'count' | 'ok') {
     if (argv.length % 2 !== 0) return error(Errors.wrongArity(name));
     const e = orCreate(ctx, argv[1]!);
     if (isErr(e)) return e;
-    const added = change(ctx, argv[1]!, e, (m) => {
+    const added = change(ctx, argv[1]!, e, 'hset', (m) => {
       let n = 0;
       for (let i = 2; i < argv.length; i += 2) {
         if (!m.has(f(argv[i]!))) n++;
@@ -60,7 +65,9 @@ function hdel(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const e = hashFor(ctx, argv[1]!, true);
   if (isErr(e)) return e;
   if (!e) return ZERO;
-  return int(change(ctx, argv[1]!, e, (m) => {
+  // Nothing deleted: no change and no event, as in Redis.
+  const gone = argv.slice(2).some((x) => e.value.fields.has(f(x)));
+  return int(change(ctx, argv[1]!, e, gone ? 'hdel' : null, (m) => {
     let n = 0;
     for (let i = 2; i < argv.length; i++) if (m.delete(f(argv[i]!))) n++;
     return n;
@@ -81,7 +88,7 @@ function hincrby(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   }
   const next = v + by;
   if (!inInt64(next)) return cleanup(ctx, argv[1]!, e, error(Errors.overflow));
-  change(ctx, argv[1]!, e, (m) => m.set(f(argv[2]!), Buffer.from(next.toString())));
+  change(ctx, argv[1]!, e, 'hincrby', (m) => m.set(f(argv[2]!), Buffer.from(next.toString())));
   return Number.isSafeInteger(Number(next)) ? int(Number(next)) : int(next);
 }
 
@@ -96,7 +103,7 @@ function hincrbyfloat(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (cur === null) return cleanup(ctx, argv[1]!, e, error('ERR hash value is not a float'));
   if (cur === 'inf') return cleanup(ctx, argv[1]!, e, error('ERR increment would produce NaN or Infinity'));
   const text = Buffer.from(formatLongDouble17(addLongDouble(cur, by)));
-  change(ctx, argv[1]!, e, (m) => m.set(f(argv[2]!), text));
+  change(ctx, argv[1]!, e, 'hincrbyfloat', (m) => m.set(f(argv[2]!), text));
   return bulk(text);
 }
 
@@ -138,7 +145,7 @@ export const hashCommands: readonly StoreCommand[] = [
   { ...hash, name: 'hset', arity: -4, flags: ['write', 'denyoom', 'fast'], summary: 'Creates or modifies the value of a field in a hash.', since: '2.0.0', handler: hset('hset', 'count') },
   { ...hash, name: 'hmset', arity: -4, flags: ['write', 'denyoom', 'fast'], summary: 'Sets the values of multiple fields.', since: '2.0.0', handler: hset('hmset', 'ok') },
   { ...hash, name: 'hsetnx', arity: 4, flags: ['write', 'denyoom', 'fast'], summary: 'Sets the value of a field in a hash only when the field doesn\'t exist.', since: '2.0.0',
-    handler: (ctx, argv) => { const e = orCreate(ctx, argv[1]!); if (isErr(e)) return e; if (e.value.fields.has(f(argv[2]!))) return ZERO; change(ctx, argv[1]!, e, (m) => m.set(f(argv[2]!), argv[3]!)); return ONE; } },
+    handler: (ctx, argv) => { const e = orCreate(ctx, argv[1]!); if (isErr(e)) return e; if (e.value.fields.has(f(argv[2]!))) return ZERO; change(ctx, argv[1]!, e, 'hset', (m) => m.set(f(argv[2]!), argv[3]!)); return ONE; } },
   { ...hash, name: 'hget', arity: 3, flags: ['readonly', 'fast'], summary: 'Returns the value of a field in a hash.', since: '2.0.0',
     handler: (ctx, argv) => read(ctx, argv, (m) => { const v = m.get(f(argv[2]!)); return v ? bulk(v) : NIL; }, NIL) },
   { ...hash, name: 'hmget', arity: -3, flags: ['readonly', 'fast'], summary: 'Returns the values of all fields in a hash.', since: '2.0.0',

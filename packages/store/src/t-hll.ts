@@ -9,6 +9,7 @@ import {
   HLL_DENSE, HLL_REGISTERS, HLL_SPARSE, HLL_HDR_SIZE, HllBytes, decodeSparse, denseGet, hllAdd, hllCount, hllMerge, hllRaise,
   isHll, rawCount, sparseToDense,
 } from './hll.js';
+import { Notify, notify } from './notify.js';
 
 const ERR_NOT_HLL = error('WRONGTYPE Key is not a valid HyperLogLog string value.');
 const ERR_CORRUPT = error('INVALIDOBJ Corrupted HLL object detected');
@@ -51,6 +52,7 @@ function pfadd(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (!updated) return ZERO;
   o.invalidateCache();
   store(ctx, key, o);
+  notify(ctx, Notify.string, 'pfadd', key);
   return ONE;
 }
 
@@ -108,6 +110,8 @@ function pfmerge(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   for (let j = 0; j < HLL_REGISTERS; j++) if (max[j] !== 0) hllRaise(o, j, max[j]!);
   o.invalidateCache();
   store(ctx, key, o);
+  // Redis announces PFMERGE as a pfadd (a mass add of elements).
+  notify(ctx, Notify.string, 'pfadd', key);
   return OK;
 }
 

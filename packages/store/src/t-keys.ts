@@ -4,6 +4,7 @@ import type { CommandContext, StoreCommand } from './command-spec.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, lower } from './args.js';
 import { globMatch } from './glob.js';
 import { inInt64, parseInt64 } from './numbers.js';
+import { Notify, notify } from './notify.js';
 
 function countKeys(ctx: CommandContext, argv: readonly Buffer[], forWrite: boolean, act?: (k: Buffer) => void): Reply {
   let n = 0;
@@ -45,8 +46,13 @@ function expireCommand(unit: ExpireUnit) {
     if (xx && cur === 0) return ZERO;
     if (gt && (cur === 0 || when <= cur)) return ZERO;
     if (lt && cur !== 0 && when >= cur) return ZERO;
-    if (when <= ctx.nowMs) ctx.db.delete(argv[1]!);
-    else ctx.db.setExpire(e, when);
+    if (when <= ctx.nowMs) {
+      ctx.db.delete(argv[1]!);
+      notify(ctx, Notify.generic, 'del', argv[1]!);
+    } else {
+      ctx.db.setExpire(e, when);
+      notify(ctx, Notify.generic, 'expire', argv[1]!);
+    }
     return ONE;
   };
 }
@@ -70,8 +76,12 @@ function rename(nx: boolean) {
     if (nx && (same || ctx.db.getForWrite(argv[2]!, ctx.nowMs))) return ZERO;
     if (same) return nx ? ZERO : OK;
     const { value, expireAt } = src;
-    ctx.db.delete(argv[1]!);
+    // As Redis: the destination is deleted, then created anew (a `new` event), then the source goes.
+    ctx.db.delete(argv[2]!);
     ctx.db.set(argv[2]!, value, expireAt);
+    ctx.db.delete(argv[1]!);
+    notify(ctx, Notify.generic, 'rename_from', argv[1]!);
+    notify(ctx, Notify.generic, 'rename_to', argv[2]!);
     return nx ? ONE : OK;
   };
 }
@@ -99,9 +109,9 @@ const server = { firstKey: 0, lastKey: 0, keyStep: 0, group: 'server' } as const
 
 export const keyCommands: readonly StoreCommand[] = [
   { ...keysAll, name: 'del', arity: -2, flags: ['write'], summary: 'Deletes one or more keys.', since: '1.0.0',
-    handler: (ctx, argv) => countKeys(ctx, argv, true, (k) => ctx.db.delete(k)) },
+    handler: (ctx, argv) => countKeys(ctx, argv, true, (k) => { ctx.db.delete(k); notify(ctx, Notify.generic, 'del', k); }) },
   { ...keysAll, name: 'unlink', arity: -2, flags: ['write', 'fast'], summary: 'Asynchronously deletes one or more keys.', since: '4.0.0',
-    handler: (ctx, argv) => countKeys(ctx, argv, true, (k) => ctx.db.delete(k)) },
+    handler: (ctx, argv) => countKeys(ctx, argv, true, (k) => { ctx.db.delete(k); notify(ctx, Notify.generic, 'del', k); }) },
   { ...keysAll, name: 'exists', arity: -2, flags: ['readonly', 'fast'], summary: 'Determines whether one or more keys exist.', since: '1.0.0',
     handler: (ctx, argv) => countKeys(ctx, argv, false) },
   { ...keysAll, name: 'touch', arity: -2, flags: ['readonly', 'fast'], summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.', since: '3.2.1',
@@ -117,7 +127,13 @@ export const keyCommands: readonly StoreCommand[] = [
   { ...key1, name: 'expiretime', arity: 2, flags: ['readonly', 'fast'], summary: 'Returns the expiration time of a key as a Unix timestamp.', since: '7.0.0', handler: ttlCommand(false, true) },
   { ...key1, name: 'pexpiretime', arity: 2, flags: ['readonly', 'fast'], summary: 'Returns the expiration time of a key as a Unix milliseconds timestamp.', since: '7.0.0', handler: ttlCommand(true, true) },
   { ...key1, name: 'persist', arity: 2, flags: ['write', 'fast'], summary: 'Removes the expiration time of a key.', since: '2.2.0',
-    handler: (ctx, argv) => { const e = ctx.db.getForWrite(argv[1]!, ctx.nowMs); if (!e || e.expireAt === 0) return ZERO; ctx.db.setExpire(e, 0); return ONE; } },
+    handler: (ctx, argv) => {
+      const e = ctx.db.getForWrite(argv[1]!, ctx.nowMs);
+      if (!e || e.expireAt === 0) return ZERO;
+      ctx.db.setExpire(e, 0);
+      notify(ctx, Notify.generic, 'persist', argv[1]!);
+      return ONE;
+    } },
   { ...key1, name: 'rename', arity: 3, lastKey: 2, flags: ['write'], summary: 'Renames a key and overwrites the destination.', since: '1.0.0', handler: rename(false) },
   { ...key1, name: 'renamenx', arity: 3, lastKey: 2, flags: ['write', 'fast'], summary: 'Renames a key only when the target key name doesn\'t exist.', since: '1.0.0', handler: rename(true) },
   { ...noKeys, name: 'keys', arity: 2, flags: ['readonly'], summary: 'Returns all key names that match a pattern.', since: '1.0.0',

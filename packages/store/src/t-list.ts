@@ -6,6 +6,7 @@ import { Deque } from './deque.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, isErr, lower } from './args.js';
 import { valueBytes } from './keyspace.js';
 import { parseInt64, parseSafeInt } from './numbers.js';
+import { Notify, notify } from './notify.js';
 
 type ListEntry = KeyEntry & { value: { type: 'list'; items: Deque } };
 
@@ -15,14 +16,27 @@ function listFor(ctx: CommandContext, key: Buffer, write: boolean): ListEntry | 
   return e.value.type === 'list' ? (e as ListEntry) : ERR_WRONGTYPE;
 }
 
-/** Runs a change on a list, keeps accounting and versions, and deletes the key once empty. */
-function change<T>(ctx: CommandContext, key: Buffer, e: ListEntry, fn: (d: Deque) => T): T {
+/**
+ * Runs a change on a list, keeps accounting and versions, announces `event`
+ * (Redis's order: the command's event, then `del` if the list emptied) and
+ * deletes the key once empty.
+ */
+function change<T>(ctx: CommandContext, key: Buffer, e: ListEntry, event: string, fn: (d: Deque) => T): T {
   const before = valueBytes(e.value);
   const out = fn(e.value.items);
-  if (e.value.items.length === 0) ctx.db.delete(key);
-  else ctx.db.touched(e, before);
+  settle(ctx, key, e, event, before);
   return out;
 }
+
+function settle(ctx: CommandContext, key: Buffer, e: ListEntry, event: string, before: number): void {
+  notify(ctx, Notify.list, event, key);
+  if (e.value.items.length === 0) {
+    ctx.db.delete(key);
+    notify(ctx, Notify.generic, 'del', key);
+  } else ctx.db.touched(e, before);
+}
+
+const popEvent = (left: boolean) => (left ? 'lpop' : 'rpop');
 
 function push(left: boolean, onlyIfExists: boolean) {
   return (ctx: CommandContext, argv: readonly Buffer[]): Reply => {
@@ -33,7 +47,7 @@ function push(left: boolean, onlyIfExists: boolean) {
       if (onlyIfExists) return ZERO;
       e = ctx.db.set(key, { type: 'list', items: new Deque() }) as ListEntry;
     }
-    return int(change(ctx, key, e, (d) => {
+    return int(change(ctx, key, e, left ? 'lpush' : 'rpush', (d) => {
       for (let i = 2; i < argv.length; i++) (left ? d.pushLeft(argv[i]!) : d.pushRight(argv[i]!));
       return d.length;
     }));
@@ -52,8 +66,9 @@ function pop(left: boolean) {
     const e = listFor(ctx, argv[1]!, true);
     if (isErr(e)) return e;
     if (!e) return count === -1 ? NIL : NIL_ARRAY;
-    if (count === -1) return bulk(change(ctx, argv[1]!, e, (d) => (left ? d.popLeft() : d.popRight())!));
-    return array(change(ctx, argv[1]!, e, (d) => {
+    if (count === 0) return array([]);
+    if (count === -1) return bulk(change(ctx, argv[1]!, e, popEvent(left), (d) => (left ? d.popLeft() : d.popRight())!));
+    return array(change(ctx, argv[1]!, e, popEvent(left), (d) => {
       const out: Reply[] = [];
       for (let i = 0; i < count && d.length > 0; i++) out.push(bulk((left ? d.popLeft() : d.popRight())!));
       return out;
@@ -87,7 +102,7 @@ function ltrim(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const e = listFor(ctx, argv[1]!, true);
   if (isErr(e)) return e;
   if (!e) return OK;
-  change(ctx, argv[1]!, e, (d) => {
+  change(ctx, argv[1]!, e, 'ltrim', (d) => {
     const r = range(d.length, start, stop);
     const keep = r ? d.slice(r[0], r[1] + 1) : [];
     while (d.length) d.popRight();
@@ -117,7 +132,7 @@ function lset(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const d = e.value.items;
   const j = i < 0 ? d.length + i : i;
   if (j < 0 || j >= d.length) return error(Errors.outOfRange);
-  change(ctx, argv[1]!, e, (dq) => dq.set(j, argv[3]!));
+  change(ctx, argv[1]!, e, 'lset', (dq) => dq.set(j, argv[3]!));
   return OK;
 }
 
@@ -131,7 +146,7 @@ function linsert(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const at = items.findIndex((x) => x.equals(argv[3]!));
   if (at === -1) return int(-1);
   items.splice(where === 'before' ? at : at + 1, 0, argv[4]!);
-  return int(change(ctx, argv[1]!, e, (d) => { rebuild(d, items); return d.length; }));
+  return int(change(ctx, argv[1]!, e, 'linsert', (d) => { rebuild(d, items); return d.length; }));
 }
 
 function rebuild(d: Deque, items: Buffer[]): void {
@@ -154,7 +169,7 @@ function lrem(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     if (removed >= limit) break;
     if (items[i]!.equals(argv[3]!)) { drop.add(i); removed++; }
   }
-  if (removed) change(ctx, argv[1]!, e, (d) => rebuild(d, items.filter((_, i) => !drop.has(i))));
+  if (removed) change(ctx, argv[1]!, e, 'lrem', (d) => rebuild(d, items.filter((_, i) => !drop.has(i))));
   return int(removed);
 }
 
@@ -169,18 +184,19 @@ function move(ctx: CommandContext, src: Buffer, dst: Buffer, from: 'left' | 'rig
   if (!s) return NIL;
   const d = listFor(ctx, dst, true);
   if (isErr(d)) return d;
+  // Redis's order: pop, push onto the destination (created if missing), announce the push, then the pop (and the source's deletion).
+  const before = valueBytes(s.value);
+  const v = (from === 'left' ? s.value.items.popLeft() : s.value.items.popRight())!;
   if (src.equals(dst)) {
     // A rotation: the key never empties, so it keeps its TTL.
-    return bulk(change(ctx, src, s, (q) => {
-      const v = (from === 'left' ? q.popLeft() : q.popRight())!;
-      if (to === 'left') q.pushLeft(v); else q.pushRight(v);
-      return v;
-    }));
+    if (to === 'left') s.value.items.pushLeft(v); else s.value.items.pushRight(v);
+    notify(ctx, Notify.list, to === 'left' ? 'lpush' : 'rpush', src);
+    settle(ctx, src, s, popEvent(from === 'left'), before);
+    return bulk(v);
   }
-  const v = change(ctx, src, s, (q) => (from === 'left' ? q.popLeft() : q.popRight())!);
-  let target = listFor(ctx, dst, true) as ListEntry | undefined;
-  if (!target) target = ctx.db.set(dst, { type: 'list', items: new Deque() }) as ListEntry;
-  change(ctx, dst, target, (q) => (to === 'left' ? q.pushLeft(v) : q.pushRight(v)));
+  const target = d ?? (ctx.db.set(dst, { type: 'list', items: new Deque() }) as ListEntry);
+  change(ctx, dst, target, to === 'left' ? 'lpush' : 'rpush', (q) => (to === 'left' ? q.pushLeft(v) : q.pushRight(v)));
+  settle(ctx, src, s, popEvent(from === 'left'), before);
   return bulk(v);
 }
 
@@ -256,7 +272,7 @@ function lmpop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     const e = listFor(ctx, key, true);
     if (isErr(e)) return e;
     if (!e || e.value.items.length === 0) continue;
-    const items = change(ctx, key, e, (d) => {
+    const items = change(ctx, key, e, popEvent(where === 'left'), (d) => {
       const got: Reply[] = [];
       for (let i = 0; i < count && d.length > 0; i++) got.push(bulk((where === 'left' ? d.popLeft() : d.popRight())!));
       return got;

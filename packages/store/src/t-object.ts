@@ -6,6 +6,7 @@ import { ERR_SYNTAX, lower } from './args.js';
 import { copyValue } from './keyspace.js';
 import type { Value } from './value.js';
 import { parseInt64 } from './numbers.js';
+import { Notify, notify } from './notify.js';
 
 const ERR_SAME = error('ERR source and destination objects are the same');
 const ERR_ONE_DB = 'ERR redisraft-wasm keeps a single database (0): the Raft log replicates one keyspace';
@@ -34,6 +35,7 @@ function copy(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     ctx.db.delete(argv[2]!);
   }
   ctx.db.set(argv[2]!, copyValue(src.value), src.expireAt);
+  notify(ctx, Notify.generic, 'copy_to', argv[2]!);
   return ONE;
 }
 

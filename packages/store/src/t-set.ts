@@ -6,6 +6,7 @@ import { valueBytes } from './keyspace.js';
 import { ERR_SYNTAX, ERR_WRONGTYPE, isErr } from './args.js';
 import { parseInt64, parseSafeInt } from './numbers.js';
 import { distinctPositions, itemsAt, positionsWithRepeats } from './random-pick.js';
+import { Notify, notify } from './notify.js';
 
 type Members = Set<string>;
 type SetEntry = KeyEntry & { value: { type: 'set'; members: Members } };
@@ -18,11 +19,15 @@ function setFor(ctx: CommandContext, key: Buffer, write: boolean): SetEntry | un
   return e.value.type === 'set' ? (e as SetEntry) : ERR_WRONGTYPE;
 }
 
-function change<T>(ctx: CommandContext, key: Buffer, e: SetEntry, fn: (m: Members) => T): T {
+/** Runs a change on a set, announces `event` when given (then `del` if the set emptied) and deletes the key once empty. */
+function change<T>(ctx: CommandContext, key: Buffer, e: SetEntry, event: string | null, fn: (m: Members) => T): T {
   const before = valueBytes(e.value);
   const out = fn(e.value.members);
-  if (e.value.members.size === 0) ctx.db.delete(key);
-  else ctx.db.touched(e, before);
+  if (event !== null) notify(ctx, Notify.set, event, key);
+  if (e.value.members.size === 0) {
+    ctx.db.delete(key);
+    if (event !== null) notify(ctx, Notify.generic, 'del', key);
+  } else ctx.db.touched(e, before);
   return out;
 }
 
@@ -30,7 +35,9 @@ function sadd(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   let e = setFor(ctx, argv[1]!, true);
   if (isErr(e)) return e;
   e ??= ctx.db.set(argv[1]!, { type: 'set', members: new Set() }) as SetEntry;
-  return int(change(ctx, argv[1]!, e, (m) => {
+  const members = e.value.members;
+  const adds = argv.slice(2).some((x) => !members.has(s(x)));
+  return int(change(ctx, argv[1]!, e, adds ? 'sadd' : null, (m) => {
     let n = 0;
     for (let i = 2; i < argv.length; i++) if (!m.has(s(argv[i]!))) { m.add(s(argv[i]!)); n++; }
     return n;
@@ -41,7 +48,9 @@ function srem(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const e = setFor(ctx, argv[1]!, true);
   if (isErr(e)) return e;
   if (!e) return ZERO;
-  return int(change(ctx, argv[1]!, e, (m) => {
+  const members = e.value.members;
+  const removes = argv.slice(2).some((x) => members.has(s(x)));
+  return int(change(ctx, argv[1]!, e, removes ? 'srem' : null, (m) => {
     let n = 0;
     for (let i = 2; i < argv.length; i++) if (m.delete(s(argv[i]!))) n++;
     return n;
@@ -82,8 +91,10 @@ function algebra(op: Op, store: boolean) {
     if (isErr(sets)) return sets;
     const result = combine(op, sets);
     if (!store) return setReply([...result].map((m) => bulk(B(m))));
-    ctx.db.delete(argv[1]!);
-    if (result.size > 0) ctx.db.set(argv[1]!, { type: 'set', members: result });
+    if (result.size > 0) {
+      ctx.db.set(argv[1]!, { type: 'set', members: result });
+      notify(ctx, Notify.set, `s${op}store`, argv[1]!);
+    } else if (ctx.db.delete(argv[1]!)) notify(ctx, Notify.generic, 'del', argv[1]!);
     return int(result.size);
   };
 }
@@ -98,9 +109,9 @@ function smove(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const m = s(argv[3]!);
   if (!src.value.members.has(m)) return ZERO;
   if (argv[1]!.equals(argv[2]!)) return ONE;
-  change(ctx, argv[1]!, src, (x) => x.delete(m));
+  change(ctx, argv[1]!, src, 'srem', (x) => x.delete(m));
   const target = dst ?? (ctx.db.set(argv[2]!, { type: 'set', members: new Set() }) as SetEntry);
-  change(ctx, argv[2]!, target, (x) => x.add(m));
+  change(ctx, argv[2]!, target, target.value.members.has(m) ? null : 'sadd', (x) => x.add(m));
   return ONE;
 }
 
@@ -137,7 +148,7 @@ function spop(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (!e) return count === -1 ? NIL : setReply([]);
   if (count === 0) return setReply([]);
   const picked = itemsAt(e.value.members, distinctPositions(e.value.members.size, count === -1 ? 1 : count, ctx.random));
-  change(ctx, argv[1]!, e, (m) => { for (const x of picked) m.delete(x); });
+  change(ctx, argv[1]!, e, 'spop', (m) => { for (const x of picked) m.delete(x); });
   return count === -1 ? bulk(B(picked[0]!)) : setReply(picked.map((x) => bulk(B(x))));
 }
 

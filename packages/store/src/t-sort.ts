@@ -7,6 +7,7 @@ import { ERR_SYNTAX, ERR_WRONGTYPE, lower } from './args.js';
 import { Deque } from './deque.js';
 import { parseInt64 } from './numbers.js';
 import { parseSortScore } from './strtod.js';
+import { Notify, notify } from './notify.js';
 
 interface Item {
   readonly obj: Buffer;
@@ -120,8 +121,10 @@ function sortGeneric(readonly: boolean) {
     }
     if (!storekey) return array(out.map((x) => (x ? bulk(x) : NIL)));
     ctx.db.getForWrite(storekey, ctx.nowMs);
-    if (out.length) ctx.db.set(storekey, { type: 'list', items: Deque.of(out.map((x) => x ?? Buffer.alloc(0))) });
-    else ctx.db.delete(storekey);
+    if (out.length) {
+      ctx.db.set(storekey, { type: 'list', items: Deque.of(out.map((x) => x ?? Buffer.alloc(0))) });
+      notify(ctx, Notify.list, 'sortstore', storekey);
+    } else if (ctx.db.delete(storekey)) notify(ctx, Notify.generic, 'del', storekey);
     return int(out.length);
   };
 }

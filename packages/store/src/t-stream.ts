@@ -14,6 +14,7 @@ import {
   Stream, ConsumerGroup, Consumer, MAX_ID, U64, INVALID_ENTRIES_READ, estimateDistance, formatId, idMs, idSeq, makeId,
   type StreamEntry, type StreamId, type Nack, type TrimSpec,
 } from './stream.js';
+import { Notify, notify } from './notify.js';
 
 type StreamEntryKey = KeyEntry & { value: { type: 'stream'; stream: Stream } };
 
@@ -183,16 +184,18 @@ function lookupConsumer(g: ConsumerGroup, name: Buffer, now: number, refresh: bo
   return c;
 }
 
-function createConsumer(g: ConsumerGroup, name: Buffer, now: number): Consumer | undefined {
+/** A new consumer of the group of the stream at `key`, announced as xgroup-createconsumer; undefined when it exists. */
+function createConsumer(ctx: CommandContext, key: Buffer, g: ConsumerGroup, name: Buffer): Consumer | undefined {
   const k = name.toString('latin1');
   if (g.consumers.has(k)) return undefined;
-  const c = new Consumer(name, now);
+  const c = new Consumer(name, ctx.nowMs);
   g.consumers.set(k, c);
+  notify(ctx, Notify.stream, 'xgroup-createconsumer', key);
   return c;
 }
 
-function lookupOrCreateConsumer(g: ConsumerGroup, name: Buffer, now: number): Consumer {
-  return lookupConsumer(g, name, now, true) ?? createConsumer(g, name, now)!;
+function lookupOrCreateConsumer(ctx: CommandContext, key: Buffer, g: ConsumerGroup, name: Buffer, now: number): Consumer {
+  return lookupConsumer(g, name, now, true) ?? createConsumer(ctx, key, g, name)!;
 }
 
 /** Removes a PEL entry from the group and its consumer. */
@@ -379,8 +382,10 @@ function xadd(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const st = e.value.stream;
   const before = valueBytes(e.value);
   st.append(id, argv.slice(fieldPos));
-  if (p.trim) st.trim(p.trim);
+  const trimmed = p.trim ? st.trim(p.trim) : 0;
   modified(ctx, e, before);
+  notify(ctx, Notify.stream, 'xadd', key);
+  if (trimmed) notify(ctx, Notify.stream, 'xtrim', key);
   return idReply(id);
 }
 
@@ -392,7 +397,10 @@ function xtrim(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (!e) return ZERO;
   const before = valueBytes(e.value);
   const deleted = e.value.stream.trim(p.trim!);
-  if (deleted) modified(ctx, e, before);
+  if (deleted) {
+    modified(ctx, e, before);
+    notify(ctx, Notify.stream, 'xtrim', argv[1]!);
+  }
   return int(deleted);
 }
 
@@ -419,6 +427,7 @@ function xdel(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     if (st.length === 0) st.firstId = 0n;
     else if (firstEntry) st.firstId = st.firstLiveId() ?? MAX_ID;
     modified(ctx, e, before);
+    notify(ctx, Notify.stream, 'xdel', argv[1]!);
   }
   return int(deleted);
 }
@@ -571,7 +580,7 @@ function xread(group: boolean) {
         continue;
       }
       const before = valueBytes(e.value);
-      const consumer = lookupOrCreateConsumer(g, consumerName!, ctx.nowMs);
+      const consumer = lookupOrCreateConsumer(ctx, key, g, consumerName!, ctx.nowMs);
       const items = history ? deliverHistory(st, consumer, start, count, ctx.nowMs) : deliverNew(st, g, consumer, start, count, noack, ctx.nowMs);
       groupChanged(ctx, e, before);
       served.push([key, array(items)]);
@@ -709,6 +718,7 @@ function xgroup(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     st.groups ??= new Map();
     st.groups.set(gk, new ConsumerGroup(grp, id, entriesRead));
     groupChanged(ctx, e, before);
+    notify(ctx, Notify.stream, 'xgroup-create', key);
     return OK;
   }
   if (sub === 'setid' && (n === 5 || n === 7)) {
@@ -722,6 +732,7 @@ function xgroup(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     cg!.lastId = id;
     cg!.entriesRead = entriesRead;
     groupChanged(ctx, e!, valueBytes(e!.value));
+    notify(ctx, Notify.stream, 'xgroup-setid', key);
     return OK;
   }
   if (sub === 'destroy' && n === 4) {
@@ -729,11 +740,12 @@ function xgroup(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     const before = valueBytes(e!.value);
     e!.value.stream.groups!.delete(grp.toString('latin1'));
     groupChanged(ctx, e!, before);
+    notify(ctx, Notify.stream, 'xgroup-destroy', key);
     return ONE;
   }
   if (sub === 'createconsumer' && n === 5) {
     const before = valueBytes(e!.value);
-    const created = createConsumer(cg!, argv[4]!, ctx.nowMs);
+    const created = createConsumer(ctx, key, cg!, argv[4]!);
     if (created) groupChanged(ctx, e!, before);
     return created ? ONE : ZERO;
   }
@@ -745,6 +757,7 @@ function xgroup(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     for (const [id] of consumer.pel.from()) cg!.pel.delete(id);
     cg!.consumers.delete(consumer.name.toString('latin1'));
     groupChanged(ctx, e!, before);
+    notify(ctx, Notify.stream, 'xgroup-delconsumer', key);
     return int(pending);
   }
   return subSyntaxError(argv, 'XGROUP');
@@ -787,6 +800,7 @@ function xsetid(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (entriesAdded !== -1n) st.entriesAdded = entriesAdded;
   if (maxXdel !== 0n) st.maxDeletedId = maxXdel;
   groupChanged(ctx, e, valueBytes(e.value));
+  notify(ctx, Notify.stream, 'xsetid', argv[1]!);
   return OK;
 }
 
@@ -950,7 +964,7 @@ function xclaim(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     }
     if (!nack) continue;
     if (nack.consumer && minIdle !== 0n && BigInt(now - nack.deliveryTime) < minIdle) continue;
-    consumer ??= lookupOrCreateConsumer(g, argv[3]!, now);
+    consumer ??= lookupOrCreateConsumer(ctx, argv[1]!, g, argv[3]!, now);
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = when;
     if (retryCount >= 0n) nack.deliveryCount = retryCount;
@@ -1016,7 +1030,7 @@ function xautoclaim(ctx: CommandContext, argv: readonly Buffer[]): Reply {
       cur = g.pel.higher(id);
       continue;
     }
-    consumer ??= lookupOrCreateConsumer(g, argv[3]!, now);
+    consumer ??= lookupOrCreateConsumer(ctx, argv[1]!, g, argv[3]!, now);
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount++;

@@ -5,6 +5,7 @@ import type { KeyEntry } from './keyspace.js';
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, isErr, lower } from './args.js';
 import { inInt64, parseFloatStrict, parseInt64, parseSafeInt } from './numbers.js';
 import { addLongDouble, formatLongDouble17, parseLongDouble } from './long-double.js';
+import { Notify, notify } from './notify.js';
 
 export const MAX_STRING_BYTES = 512 * 1024 * 1024;
 
@@ -71,6 +72,8 @@ function set(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   }
   if ((nx && existing) || (xx && !existing)) return get ? old : NIL;
   ctx.db.set(key, str(argv[2]!), expiry.kind === 'at' ? expiry.ms : 0, expiry.kind === 'keep');
+  notify(ctx, Notify.string, 'set', key);
+  if (expiry.kind === 'at') notify(ctx, Notify.generic, 'expire', key);
   return get ? old : OK;
 }
 
@@ -79,6 +82,8 @@ function setWithExpiry(cmd: string, unit: 'ex' | 'px') {
     const at = expiryAt(ctx, unit, argv[2]!, cmd);
     if (isErr(at)) return at;
     ctx.db.set(argv[1]!, str(argv[3]!), at);
+    notify(ctx, Notify.string, 'set', argv[1]!);
+    notify(ctx, Notify.generic, 'expire', argv[1]!);
     return OK;
   };
 }
@@ -105,9 +110,17 @@ function getex(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   }
   const value = e.value.data;
   if (expiry.kind === 'at') {
-    if (expiry.ms <= ctx.nowMs) ctx.db.delete(argv[1]!);
-    else ctx.db.setExpire(e, expiry.ms);
-  } else if (expiry.kind === 'persist' && e.expireAt !== 0) ctx.db.setExpire(e, 0);
+    if (expiry.ms <= ctx.nowMs) {
+      ctx.db.delete(argv[1]!);
+      notify(ctx, Notify.generic, 'del', argv[1]!);
+    } else {
+      ctx.db.setExpire(e, expiry.ms);
+      notify(ctx, Notify.generic, 'expire', argv[1]!);
+    }
+  } else if (expiry.kind === 'persist' && e.expireAt !== 0) {
+    ctx.db.setExpire(e, 0);
+    notify(ctx, Notify.generic, 'persist', argv[1]!);
+  }
   return bulk(value);
 }
 
@@ -128,6 +141,7 @@ function incrBy(ctx: CommandContext, key: Buffer, by: bigint): Reply {
     e.value = str(text);
     ctx.db.touched(e, before);
   } else ctx.db.set(key, str(text));
+  notify(ctx, Notify.string, 'incrby', key);
   return Number.isSafeInteger(Number(next)) ? int(Number(next)) : int(next);
 }
 
@@ -156,6 +170,7 @@ function incrbyfloat(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     e.value = str(text);
     ctx.db.touched(e, before);
   } else ctx.db.set(argv[1]!, str(text));
+  notify(ctx, Notify.string, 'incrbyfloat', argv[1]!);
   return bulk(text);
 }
 
@@ -164,6 +179,7 @@ function append(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   if (isErr(e)) return e;
   if (!e) {
     ctx.db.set(argv[1]!, str(Buffer.from(argv[2]!)));
+    notify(ctx, Notify.string, 'append', argv[1]!);
     return int(argv[2]!.length);
   }
   const v = e.value as { data: Buffer };
@@ -171,6 +187,7 @@ function append(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const before = v.data.length;
   v.data = Buffer.concat([v.data, argv[2]!]);
   ctx.db.touched(e, before);
+  notify(ctx, Notify.string, 'append', argv[1]!);
   return int(v.data.length);
 }
 
@@ -209,6 +226,7 @@ function setrange(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     (e.value as { data: Buffer }).data = next;
     ctx.db.touched(e, before);
   } else ctx.db.set(argv[1]!, str(next));
+  notify(ctx, Notify.string, 'setrange', argv[1]!);
   return int(next.length);
 }
 
@@ -219,23 +237,41 @@ export const stringCommands: readonly StoreCommand[] = [
     handler: (ctx, argv) => { const v = readString(ctx, argv[1]!); return isErr(v) ? v : v === undefined ? NIL : bulk(v); } },
   { ...base, name: 'set', arity: -3, flags: ['write', 'denyoom'], summary: 'Sets the string value of a key, ignoring its type. The key is created if it doesn\'t exist.', since: '1.0.0', complexity: 'O(1)', handler: set },
   { ...base, name: 'setnx', arity: 3, flags: ['write', 'denyoom', 'fast'], summary: 'Set the string value of a key only when the key doesn\'t exist.', since: '1.0.0', complexity: 'O(1)',
-    handler: (ctx, argv) => { if (ctx.db.getForWrite(argv[1]!, ctx.nowMs)) return ZERO; ctx.db.set(argv[1]!, str(argv[2]!)); return ONE; } },
+    handler: (ctx, argv) => { if (ctx.db.getForWrite(argv[1]!, ctx.nowMs)) return ZERO; ctx.db.set(argv[1]!, str(argv[2]!)); notify(ctx, Notify.string, 'set', argv[1]!); return ONE; } },
   { ...base, name: 'setex', arity: 4, flags: ['write', 'denyoom'], summary: 'Sets the string value and expiration time of a key. Creates the key if it doesn\'t exist.', since: '2.0.0', complexity: 'O(1)', handler: setWithExpiry('setex', 'ex') },
   { ...base, name: 'psetex', arity: 4, flags: ['write', 'denyoom'], summary: 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.', since: '2.6.0', complexity: 'O(1)', handler: setWithExpiry('psetex', 'px') },
   { ...base, name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], summary: 'Returns the previous string value of a key after setting it to a new value.', since: '1.0.0', complexity: 'O(1)',
-    handler: (ctx, argv) => { const e = writeEntry(ctx, argv[1]!); if (isErr(e)) return e; const old = e ? bulk((e.value as { data: Buffer }).data) : NIL; ctx.db.set(argv[1]!, str(argv[2]!)); return old; } },
+    handler: (ctx, argv) => {
+      const e = writeEntry(ctx, argv[1]!);
+      if (isErr(e)) return e;
+      const old = e ? bulk((e.value as { data: Buffer }).data) : NIL;
+      ctx.db.set(argv[1]!, str(argv[2]!));
+      notify(ctx, Notify.string, 'set', argv[1]!);
+      return old;
+    } },
   { ...base, name: 'getdel', arity: 2, flags: ['write', 'fast'], summary: 'Returns the string value of a key after deleting the key.', since: '6.2.0', complexity: 'O(1)',
-    handler: (ctx, argv) => { const e = writeEntry(ctx, argv[1]!); if (isErr(e)) return e; if (!e) return NIL; const v = (e.value as { data: Buffer }).data; ctx.db.delete(argv[1]!); return bulk(v); } },
+    handler: (ctx, argv) => {
+      const e = writeEntry(ctx, argv[1]!);
+      if (isErr(e)) return e;
+      if (!e) return NIL;
+      const v = (e.value as { data: Buffer }).data;
+      ctx.db.delete(argv[1]!);
+      notify(ctx, Notify.generic, 'del', argv[1]!);
+      return bulk(v);
+    } },
   { ...base, name: 'getex', arity: -2, flags: ['write', 'fast'], summary: 'Returns the string value of a key after setting its expiration time.', since: '6.2.0', complexity: 'O(1)', handler: getex },
   { ...base, name: 'mget', arity: -2, lastKey: -1, flags: ['readonly', 'fast'], summary: 'Atomically returns the string values of one or more keys.', since: '1.0.0', complexity: 'O(N) where N is the number of keys to retrieve.',
     handler: (ctx, argv) => array(argv.slice(1).map((k) => { const e = ctx.db.get(k, ctx.nowMs); return e && e.value.type === 'string' ? bulk(e.value.data) : NIL; })) },
   { ...base, name: 'mset', arity: -3, lastKey: -1, keyStep: 2, flags: ['write', 'denyoom'], summary: 'Atomically creates or modifies the string values of one or more keys.', since: '1.0.1', complexity: 'O(N) where N is the number of keys to set.',
-    handler: (ctx, argv) => { if (argv.length % 2 === 0) return error("ERR wrong number of arguments for 'mset' command"); for (let i = 1; i < argv.length; i += 2) ctx.db.set(argv[i]!, str(argv[i + 1]!)); return OK; } },
+    handler: (ctx, argv) => { if (argv.length % 2 === 0) return error("ERR wrong number of arguments for 'mset' command"); for (let i = 1; i < argv.length; i += 2) { ctx.db.set(argv[i]!, str(argv[i + 1]!)); notify(ctx, Notify.string, 'set', argv[i]!); } return OK; } },
   { ...base, name: 'msetnx', arity: -3, lastKey: -1, keyStep: 2, flags: ['write', 'denyoom'], summary: 'Atomically modifies the string values of one or more keys only when all keys don\'t exist.', since: '1.0.1', complexity: 'O(N) where N is the number of keys to set.',
     handler: (ctx, argv) => {
       if (argv.length % 2 === 0) return error("ERR wrong number of arguments for 'msetnx' command");
       for (let i = 1; i < argv.length; i += 2) if (ctx.db.getForWrite(argv[i]!, ctx.nowMs)) return ZERO;
-      for (let i = 1; i < argv.length; i += 2) ctx.db.set(argv[i]!, str(argv[i + 1]!));
+      for (let i = 1; i < argv.length; i += 2) {
+        ctx.db.set(argv[i]!, str(argv[i + 1]!));
+        notify(ctx, Notify.string, 'set', argv[i]!);
+      }
       return ONE;
     } },
   { ...base, name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], summary: 'Appends a string to the value of a key. Creates the key if it doesn\'t exist.', since: '2.0.0', complexity: 'O(1).', handler: append },

@@ -11,6 +11,7 @@ import {
   ZSet, type ZNode, type ScoreRange, type LexRange, type LexBound,
   gteMin, lteMax, lexGteMin, lexLteMax, compareEntries, LISTPACK_MAX_ENTRIES, LISTPACK_MAX_VALUE,
 } from './zskiplist.js';
+import { Notify, notify } from './notify.js';
 
 type ZEntry = KeyEntry & { value: { type: 'zset'; zset: ZSet } };
 const s = (b: Buffer) => b.toString('latin1');
@@ -29,10 +30,14 @@ function zsetFor(ctx: CommandContext, key: Buffer, write: boolean): ZEntry | und
   return e.value.type === 'zset' ? (e as ZEntry) : ERR_WRONGTYPE;
 }
 
-/** Records an in-place change: deletes the key once empty, else bumps its version and size. */
-function changed(ctx: CommandContext, key: Buffer, e: ZEntry, bytesBefore: number): void {
+/** Records an in-place change and announces `event`: deletes the key once empty (then `del`), else bumps its version and size. */
+function changed(ctx: CommandContext, key: Buffer, e: ZEntry, bytesBefore: number, event: string): void {
   ctx.db.touched(e, bytesBefore); // settles the size accounting before a delete, too
-  if (e.value.zset.size === 0) ctx.db.delete(key);
+  notify(ctx, Notify.zset, event, key);
+  if (e.value.zset.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, Notify.generic, 'del', key);
+  }
 }
 
 /** getLongFromObject: a 64-bit integer (as a JS number; beyond 2^53 only its magnitude matters here). */
@@ -71,13 +76,14 @@ function buildZSet(items: readonly Item[]): ZSet {
   return z;
 }
 
-/** Stores a result set at dst (replacing whatever is there, TTL included) or deletes dst when empty. */
-function storeResult(ctx: CommandContext, dst: Buffer, items: readonly Item[]): Reply {
+/** Stores a result set at dst (replacing whatever is there, TTL included) and announces `event`, or deletes dst when empty. */
+function storeResult(ctx: CommandContext, dst: Buffer, items: readonly Item[], event: string): Reply {
   if (items.length === 0) {
-    ctx.db.delete(dst);
+    if (ctx.db.delete(dst)) notify(ctx, Notify.generic, 'del', dst);
     return ZERO;
   }
   ctx.db.set(dst, { type: 'zset', zset: buildZSet(items) });
+  notify(ctx, Notify.zset, event, dst);
   return int(items.length);
 }
 
@@ -215,9 +221,9 @@ function zrangeGeneric(rangeType: RangeType, reverseFixed: boolean | null, store
 
     const e = zsetFor(ctx, argv[argStart]!, false);
     if (isErr(e)) return e;
-    if (!e) return store ? storeResult(ctx, argv[1]!, []) : EMPTY_ARRAY;
+    if (!e) return store ? storeResult(ctx, argv[1]!, [], 'zrangestore') : EMPTY_ARRAY;
     const items = get(e.value.zset);
-    return store ? storeResult(ctx, argv[1]!, items) : itemsReply(ctx, items, withScores);
+    return store ? storeResult(ctx, argv[1]!, items, 'zrangestore') : itemsReply(ctx, items, withScores);
   };
 }
 
@@ -287,7 +293,7 @@ const zadd = (zincrby: boolean) => (ctx: CommandContext, argv: readonly Buffer[]
     processed++;
     score = sc;
   }
-  if (added || updated) changed(ctx, key, e, before);
+  if (added || updated) changed(ctx, key, e, before, incr ? 'zincr' : 'zadd');
   if (reply) return reply;
   if (incr) return processed ? double(score) : NIL;
   return int(ch ? added + updated : added);
@@ -301,7 +307,7 @@ function zrem(ctx: CommandContext, argv: readonly Buffer[]): Reply {
   const before = z.bytes;
   let n = 0;
   for (let j = 2; j < argv.length && z.size > 0; j++) if (z.delete(s(argv[j]!))) n++;
-  if (n) changed(ctx, argv[1]!, e, before);
+  if (n) changed(ctx, argv[1]!, e, before, 'zrem');
   return int(n);
 }
 
@@ -330,7 +336,7 @@ function zremrange(type: 'rank' | 'score' | 'lex') {
     const before = z.bytes;
     const gone = pick(z);
     for (const it of gone) z.delete(it.member);
-    if (gone.length) changed(ctx, argv[1]!, e, before);
+    if (gone.length) changed(ctx, argv[1]!, e, before, `zremrangeby${type}`);
     return int(gone.length);
   };
 }
@@ -422,7 +428,7 @@ function zpop(ctx: CommandContext, keys: readonly Buffer[], max: boolean, count:
     items.push({ member: x.member, score: x.score });
     z.delete(x.member);
   }
-  changed(ctx, key, e, before);
+  changed(ctx, key, e, before, max ? 'zpopmax' : 'zpopmin');
   const pairs = nested
     ? items.map((it) => array([bulk(B(it.member)), double(it.score)]))
     : items.flatMap((it) => [bulk(B(it.member)), double(it.score)]);
@@ -631,7 +637,7 @@ function zsetAlgebra(op: SetOp, store: boolean, cardOnly = false) {
     }
     const items = combine(op, src, how, cardOnly ? limit : 0);
     if (cardOnly) return int(items.length);
-    if (store) return storeResult(ctx, argv[1]!, items);
+    if (store) return storeResult(ctx, argv[1]!, items, `z${op}store`);
     return itemsReply(ctx, sortItems(items), withScores);
   };
 }

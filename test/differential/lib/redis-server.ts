@@ -9,7 +9,7 @@ export class RawRedis {
   private buf: Buffer = Buffer.alloc(0);
   private waiters: { n: number; resolve: (replies: Buffer[]) => void; got: Buffer[] }[] = [];
 
-  private constructor(private readonly proc: ChildProcess, private readonly socket: Socket) {
+  private constructor(private readonly proc: ChildProcess, private readonly socket: Socket, readonly port: number) {
     socket.on('data', (d) => this.onData(d));
   }
 
@@ -19,7 +19,7 @@ export class RawRedis {
     proc.on('error', () => {});
     for (let i = 0; i < 100; i++) {
       const socket = await new Promise<Socket | null>((res) => { const s = connect(port, '127.0.0.1', () => res(s)); s.on('error', () => res(null)); });
-      if (socket) return new RawRedis(proc, socket);
+      if (socket) return new RawRedis(proc, socket, port);
       if (proc.exitCode !== null) throw new Error('redis-server exited at start (is redis-server installed?)');
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -83,6 +83,7 @@ export class RaftExecutor implements Executor {
       const block = streamBlock(argv, this.store);
       if (block) return this.blockingStreamRead(session, block.argv, spec, block);
     }
+    // Writes, and PUBLISH (may_replicate: every node delivers it to its own subscribers as it applies the entry).
     if (callWrites(spec, argv)) {
       const block = blockedOn.get(spec.name);
       return block ? this.blocking(session, argv, spec, block) : this.host.propose([argv], (r) => r![0]!);

@@ -82,12 +82,13 @@ function validClientName(name: string): boolean {
   return true;
 }
 
-export function clientInfoLine(s: ClientSession): string {
+export function clientInfoLine(node: NodeContext, s: ClientSession): string {
   const now = Date.now();
+  const subs = node.pubsub.countsOf(s);
   return [
     `id=${s.id}`, `addr=${s.addr}`, `laddr=${s.laddr}`, `fd=-1`, `name=${s.name}`,
     `age=${Math.floor((now - s.createdAt) / 1000)}`, `idle=${Math.floor((now - s.lastActivity) / 1000)}`,
-    `flags=N`, `db=${s.db}`, `sub=0`, `psub=0`, `ssub=0`, `multi=-1`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
+    `flags=${node.pubsub.isSubscribed(s) ? 'P' : 'N'}`, `db=${s.db}`, `sub=${subs.channels}`, `psub=${subs.patterns}`, `ssub=${subs.shard}`, `multi=-1`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
     `argv-mem=0`, `multi-mem=0`, `rbs=0`, `rbp=0`, `obl=0`, `oll=0`, `omem=${s.socket.writableLength}`, `tot-mem=0`,
     `events=r`, `cmd=${s.lastCommand}`, `user=${s.user}`, `redir=-1`, `resp=${s.proto}`, `lib-name=${s.libName}`, `lib-ver=${s.libVer}`,
   ].join(' ');
@@ -120,7 +121,7 @@ function client(node: NodeContext, session: ClientSession, argv: Buffer[]): Repl
     }
     case 'list':
     case 'info': {
-      const lines = sub === 'info' ? [clientInfoLine(session)] : [...node.sessions.values()].map((s) => clientInfoLine(s));
+      const lines = sub === 'info' ? [clientInfoLine(node, session)] : [...node.sessions.values()].map((s) => clientInfoLine(node, s));
       return verbatim(lines.join('\n') + '\n');
     }
     case 'kill': {
@@ -155,11 +156,18 @@ function select(node: NodeContext, _session: ClientSession, argv: Buffer[]): Rep
   return OK;
 }
 
+/** PING; a subscribed RESP2 client gets ["pong", message] instead, as Redis answers it. */
+function ping(node: NodeContext, session: ClientSession, argv: Buffer[]): Reply {
+  if (argv.length > 2) return error(Errors.wrongArity('ping'));
+  if (session.proto === 2 && node.pubsub.isSubscribed(session)) return array([bulk('pong'), bulk(argv[1] ?? '')]);
+  return argv.length === 2 ? bulk(argv[1]!) : PONG;
+}
+
 const conn = { ...NO_KEYS, group: 'connection' } as const;
 
 export const connectionCommands: readonly ServerCommand[] = [
   { ...conn, name: 'ping', arity: -1, flags: ['fast'], summary: 'Returns the server\'s liveliness response.', since: '1.0.0',
-    handler: (_n, _s, argv) => (argv.length > 2 ? error(Errors.wrongArity('ping')) : argv.length === 2 ? bulk(argv[1]!) : PONG) },
+    handler: ping },
   { ...conn, name: 'echo', arity: 2, flags: ['fast'], summary: 'Returns the given string.', since: '1.0.0', handler: (_n, _s, argv) => bulk(argv[1]!) },
   { ...conn, name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Authenticates the connection.', since: '1.0.0', handler: auth },
   { ...conn, name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Handshakes with the Redis server.', since: '6.0.0', handler: hello },
@@ -168,6 +176,7 @@ export const connectionCommands: readonly ServerCommand[] = [
     handler: (_n, session) => { session.closing = true; return OK; } },
   { ...conn, name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth'], summary: 'Resets the connection.', since: '6.2.0',
     handler: (node, session) => {
+      node.pubsub.forget(session);
       session.proto = 2; session.name = '';
       session.authenticated = node.config.text('requirepass') === ''; session.user = DEFAULT_USER; session.peer = false;
       return status('RESET');

@@ -4,7 +4,7 @@
 // write), but the RDB codec is wasm, which the store does not import: the
 // server hands them to the Store as extra commands.
 import { NIL, OK, bulk, error, Errors, type Reply } from '@redisraft-wasm/resp';
-import { parseInt64, type CommandContext, type StoreCommand } from '@redisraft-wasm/store';
+import { Notify, notify, parseInt64, type CommandContext, type StoreCommand } from '@redisraft-wasm/store';
 import { RdbValueError, decodeValue, dumpPayload, dumpPayloadOk } from '../persistence/rdb-value.js';
 
 const ERR_PAYLOAD = error('ERR DUMP payload version or checksum are wrong');
@@ -68,12 +68,16 @@ function restore(ctx: CommandContext, argv: readonly Buffer[]): Reply {
     expireAt = Number(at);
     if (expireAt <= ctx.nowMs) {
       // Already expired: the old key (REPLACE) goes, nothing is created.
-      if (existing) ctx.db.delete(key);
+      if (existing) {
+        ctx.db.delete(key);
+        notify(ctx, Notify.generic, 'del', key);
+      }
       return OK;
     }
   }
   if (existing) ctx.db.delete(key);
   ctx.db.set(key, value, expireAt);
+  notify(ctx, Notify.generic, 'restore', key);
   return OK;
 }
 

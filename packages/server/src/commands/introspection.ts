@@ -149,7 +149,7 @@ function config(node: NodeContext, _s: ClientSession, argv: Buffer[]): Reply {
       for (const o of OPTIONS) {
         if (o.scope !== 'redis' || seen.has(o.name) || !globMatch(pat, Buffer.from(o.name), true)) continue;
         seen.add(o.name);
-        const value = o.name === 'dir' ? node.config.text('dir') || process.cwd() : node.config.text(o.name);
+        const value = o.name === 'dir' ? node.config.text('dir') || process.cwd() : o.show ? o.show(node.config.text(o.name)) : node.config.text(o.name);
         out.push(bulk(o.name), bulk(value));
       }
     }

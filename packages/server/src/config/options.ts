@@ -1,6 +1,7 @@
 // Every option a node understands, Redis's and Raft's, declared once: the
 // CLI, the config file, CONFIG GET/SET, RAFT.CONFIG GET/SET and the docs all
 // read this table.
+import { ERR_NOTIFY_CLASS, keyspaceEventsToString, parseKeyspaceEvents, NOTIFY_ALL, Notify } from '@redisraft-wasm/store';
 
 export type OptionScope = 'redis' | 'raft';
 export type OptionType =
@@ -9,7 +10,9 @@ export type OptionType =
   | { kind: 'bool' }
   | { kind: 'string' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list' };
+  | { kind: 'list' }
+  /** A value with its own syntax: `normalize` gives the stored text or null, `invalid` the error then. */
+  | { kind: 'custom'; normalize: (raw: string) => string | null; invalid: string };
 
 export interface OptionSpec {
   readonly name: string;
@@ -24,6 +27,8 @@ export interface OptionSpec {
   /** Read back masked (RAFT.CONFIG GET) except by a peer session. */
   readonly secret?: boolean;
   readonly description: string;
+  /** How CONFIG GET prints the stored value, when that differs from it. */
+  readonly show?: (stored: string) => string;
 }
 
 const int = (min: number, max: number): OptionType => ({ kind: 'int', min, max });
@@ -31,6 +36,22 @@ const size = (min: number, max: number): OptionType => ({ kind: 'size', min, max
 const BOOL: OptionType = { kind: 'bool' };
 const STRING: OptionType = { kind: 'string' };
 const MAX_MS = 24 * 3600 * 1000;
+
+/**
+ * notify-keyspace-events is stored so that it parses back to the same
+ * classes: Redis's printer hides `n` behind `A`, so the stored text keeps
+ * an explicit `n` and CONFIG GET prints Redis's text.
+ */
+const KEYSPACE_EVENTS: OptionType = {
+  kind: 'custom',
+  normalize: (raw) => {
+    const flags = parseKeyspaceEvents(raw);
+    if (flags === null) return null;
+    const hidden = (flags & NOTIFY_ALL) === NOTIFY_ALL && (flags & Notify.new) !== 0;
+    return keyspaceEventsToString(flags) + (hidden ? 'n' : '');
+  },
+  invalid: ERR_NOTIFY_CLASS,
+};
 
 function need(setting: string, value: string, required: string, why: string): string {
   return `refusing to start: '${setting} ${value}' cannot work with Raft replication (${why}); set ${setting} to ${required}`;
@@ -64,6 +85,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'busy-reply-threshold', scope: 'redis', type: int(0, MAX_MS), default: '5000', startOnly: false, description: 'accepted for Redis compatibility (alias of lua-time-limit in Redis 7)' },
   { name: 'client-output-buffer-limit', scope: 'redis', type: STRING, default: 'normal 256mb 0 0 pubsub 32mb 8mb 60', startOnly: false, description: 'per-class hard limit, soft limit and soft seconds for reply buffers' },
   { name: 'maxclients', scope: 'redis', type: int(1, 1_000_000), default: '10000', startOnly: false, description: 'most clients connected at once' },
+  { name: 'notify-keyspace-events', scope: 'redis', type: KEYSPACE_EVENTS, default: '', startOnly: false,
+    show: (v) => keyspaceEventsToString(parseKeyspaceEvents(v) ?? 0),
+    description: 'keyspace notification classes (K E g $ l s h z x e t m d n A); every node emits them as it applies each entry' },
   { name: 'timeout', scope: 'redis', type: int(0, 2 ** 31 - 1), default: '0', startOnly: false, description: 'close idle clients after this many seconds (0 = never)' },
   // Raft parameters (SPEC section 3).
   { name: 'id', scope: 'raft', type: int(0, 2 ** 32 - 1), default: '0', startOnly: true, description: 'node id; 0 = assigned at INIT/JOIN, random and unique' },

@@ -50,5 +50,9 @@ export function normalizeValue(spec: OptionSpec, raw: string): ValueResult {
       return raw.trim() === '' ? bad('one or more values') : { ok: true, value: raw.trim().split(/\s+/).join(' ') };
     case 'string':
       return { ok: true, value: raw };
+    case 'custom': {
+      const v = t.normalize(raw);
+      return v === null ? { ok: false, error: t.invalid } : { ok: true, value: v };
+    }
   }
 }
