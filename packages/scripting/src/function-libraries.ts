@@ -7,6 +7,7 @@ import type { StoreExtension } from '@redisraft-wasm/store';
 import { LuaType, type LuaVm } from './lua-vm.js';
 import type { LuaRuntime, RunOptions } from './lua-runtime.js';
 import { SCRIPT_FLAGS, splitArgs, type ScriptFlag } from './shebang.js';
+import { joinLengthPrefixed, splitLengthPrefixed } from './length-prefixed.js';
 
 export interface LibraryFunction {
   readonly name: string;
@@ -199,16 +200,9 @@ export class FunctionLibraries implements StoreExtension {
     return null;
   }
 
-  /** Snapshot form: each library's code as a 4-byte length and its bytes. */
+  /** Snapshot form: the libraries' code, length-prefixed. */
   save(): Buffer | null {
-    if (this.libraries.size === 0) return null;
-    const parts: Buffer[] = [];
-    for (const lib of this.libraries.values()) {
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(lib.code.length);
-      parts.push(len, lib.code);
-    }
-    return Buffer.concat(parts);
+    return this.libraries.size === 0 ? null : joinLengthPrefixed([...this.libraries.values()].map((l) => l.code));
   }
 
   /** StoreExtension: replaces every library by those saved (null = none). */
@@ -224,12 +218,6 @@ export class FunctionLibraries implements StoreExtension {
 
   /** The codes of a saved (or dumped) set of libraries. */
   static split(data: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    for (let off = 0; off + 4 <= data.length;) {
-      const n = data.readUInt32LE(off);
-      out.push(Buffer.from(data.subarray(off + 4, off + 4 + n)));
-      off += 4 + n;
-    }
-    return out;
+    return splitLengthPrefixed(data);
   }
 }

@@ -7,6 +7,7 @@ import { error, type ErrorReply } from '@redisraft-wasm/resp';
 import type { StoreExtension } from '@redisraft-wasm/store';
 import { sha1hex, type LuaRuntime } from './lua-runtime.js';
 import { parseShebang, type Shebang } from './shebang.js';
+import { joinLengthPrefixed, splitLengthPrefixed } from './length-prefixed.js';
 
 export interface CachedScript {
   readonly sha: string;
@@ -101,25 +102,15 @@ export class ScriptCache implements StoreExtension {
     this.runtime.collect();
   }
 
-  /** Snapshot form: each body as a 4-byte length and its bytes, in load order. */
+  /** Snapshot form: the bodies, length-prefixed, in load order. */
   save(): Buffer | null {
-    if (this.scripts.size === 0) return null;
-    const parts: Buffer[] = [];
-    for (const s of this.scripts.values()) {
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(s.body.length);
-      parts.push(len, s.body);
-    }
-    return Buffer.concat(parts);
+    return this.scripts.size === 0 ? null : joinLengthPrefixed([...this.scripts.values()].map((s) => s.body));
   }
 
   load(data: Buffer | null): void {
     this.flush();
     if (!data) return;
-    for (let off = 0; off + 4 <= data.length;) {
-      const n = data.readUInt32LE(off);
-      const body = Buffer.from(data.subarray(off + 4, off + 4 + n));
-      off += 4 + n;
+    for (const body of splitLengthPrefixed(data)) {
       const r = this.add(body);
       // Every body in a snapshot compiled when it was first loaded: failing now means the snapshot is damaged.
       if (!('ref' in r)) throw new Error(`a script in the snapshot does not compile: ${r.message}`);

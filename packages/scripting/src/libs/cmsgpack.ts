@@ -11,7 +11,7 @@
 // Unpacking: unsigned 64-bit ints go through a signed cast, so values past
 // 2^63 come back negative, as on Redis. bin and ext types are "bad data".
 import { LuaType, LuaVm, LUA_GLOBALSINDEX } from '../lua-vm.js';
-import { Aux, setStringFields } from './lauxlib.js';
+import { Aux, setStringFields, reentrant } from './lauxlib.js';
 import { ByteSink } from './byte-sink.js';
 
 const MAX_NESTING = 16;
@@ -32,19 +32,7 @@ interface Codec {
 
 export function openCmsgpack(vm: LuaVm): void {
   const aux = Aux.of(vm);
-  const primary = makeCodec(vm, aux);
-  let busy = false;
-  // Allocation inside a call can run a __gc finalizer that calls back in:
-  // that call gets its own state instead of clobbering ours.
-  const withCodec = (f: (c: Codec) => number): number => {
-    if (busy) return f(makeCodec(vm, aux));
-    busy = true;
-    try {
-      return f(primary);
-    } finally {
-      busy = false;
-    }
-  };
+  const withCodec = reentrant(makeCodec(vm, aux), () => makeCodec(vm, aux));
 
   const pack = (v: LuaVm): number => withCodec((c) => c.pack(v));
   const unpack = (v: LuaVm): number => withCodec((c) => c.unpackFull(v, 0, 0));

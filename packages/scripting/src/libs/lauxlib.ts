@@ -148,3 +148,21 @@ export function setStringFields(vm: LuaVm, fields: Record<string, string>): void
     vm.setField(-2, k);
   }
 }
+
+/**
+ * Runs calls with one reusable state, or a fresh one for a call that starts
+ * while another is running (an allocation ran a __gc finalizer that calls
+ * back in), so the inner call cannot clobber the outer one's state.
+ */
+export function reentrant<C>(primary: C, fresh: () => C): (f: (c: C) => number) => number {
+  let busy = false;
+  return (f) => {
+    if (busy) return f(fresh());
+    busy = true;
+    try {
+      return f(primary);
+    } finally {
+      busy = false;
+    }
+  };
+}

@@ -10,7 +10,7 @@
 // packing, the previous number's worth when unpacking), 's' a zero-ended
 // string, ' ' ignored. The format ends at its first NUL, as a C string does.
 import { LuaVm, LUA_GLOBALSINDEX } from '../lua-vm.js';
-import { Aux } from './lauxlib.js';
+import { Aux, reentrant } from './lauxlib.js';
 import { ByteSink } from './byte-sink.js';
 
 const BIG = 0;
@@ -133,19 +133,7 @@ interface Codec {
 
 export function openStruct(vm: LuaVm): void {
   const aux = Aux.of(vm);
-  const primary = makeCodec(vm, aux);
-  let busy = false;
-  // Allocation inside a call can run a __gc finalizer that calls back in:
-  // that call gets its own state instead of clobbering ours.
-  const withCodec = (f: (c: Codec) => number): number => {
-    if (busy) return f(makeCodec(vm, aux));
-    busy = true;
-    try {
-      return f(primary);
-    } finally {
-      busy = false;
-    }
-  };
+  const withCodec = reentrant(makeCodec(vm, aux), () => makeCodec(vm, aux));
 
   vm.newTable(0, 3);
   vm.pushFunction((v) => withCodec((c) => c.pack(v)));
