@@ -82,6 +82,13 @@ function mb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)}M` : `${(bytes / 1024).toFixed(2)}K`;
 }
 
+/** Clients waiting in a blocking command on this node (Redis counts clients, not the keys they wait on). */
+function blockedClients(node: NodeContext): number {
+  let n = 0;
+  for (const s of node.sessions.values()) if (s.blockedWaits > 0) n++;
+  return n;
+}
+
 const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
   server: (node) => {
     const up = Math.floor((Date.now() - node.startedAtMs) / 1000);
@@ -94,7 +101,7 @@ const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
   },
   clients: (node) => [
     `connected_clients:${node.sessions.size}`, 'cluster_connections:0', `maxclients:${node.config.int('maxclients')}`,
-    'client_recent_max_input_buffer:0', 'client_recent_max_output_buffer:0', 'blocked_clients:0', 'tracking_clients:0', 'clients_in_timeout_table:0',
+    'client_recent_max_input_buffer:0', 'client_recent_max_output_buffer:0', `blocked_clients:${blockedClients(node)}`, 'tracking_clients:0', 'clients_in_timeout_table:0',
   ],
   memory: (node) => {
     const m = process.memoryUsage();
