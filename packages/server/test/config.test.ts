@@ -84,7 +84,7 @@ test('runtime changes refuse start-only options and notify listeners', () => {
   const c = new NodeConfig();
   const seen: string[] = [];
   c.onChange((n, v) => seen.push(`${n}=${v}`));
-  assert.equal(c.set('port', '1', true), { ok: false, error: "'port' can only be set at start" });
+  assert.equal(c.set('port', '1', true), { ok: false, error: "'port' can only be set at start", reason: "can't set immutable config" });
   assert.equal(c.set('election-timeout', '1000', true), { ok: true });
   assert.equal(seen, ['election-timeout=1000']);
   assert.is(c.set('election-timeout', 'x', true).ok, false);
