@@ -50,6 +50,13 @@ export class ClientSession {
   readonly watched = new Map<string, { key: Buffer; version: number }>();
   /** The WATCH lives on the leader, over this session's own proxy connection (follower-proxy). */
   remoteWatch = false;
+  /**
+   * Blocking commands of this client now waiting for data (BLPOP, XREAD
+   * BLOCK, ...): from the first attempt that found nothing until the reply.
+   * A count, not a flag: a pipelining client can have two waiting at once.
+   * INFO blocked_clients counts the clients with one; CLIENT LIST shows `b`.
+   */
+  blockedWaits = 0;
   /** Replies waiting for an earlier, still pending one. */
   private readonly queue: { reply: Reply | null; settled?: Promise<void> }[] = [];
   /** Reading from the socket stopped: too many replies are pending (back-pressure on a pipelining client). */

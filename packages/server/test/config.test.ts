@@ -84,7 +84,7 @@ test('runtime changes refuse start-only options and notify listeners', () => {
   const c = new NodeConfig();
   const seen: string[] = [];
   c.onChange((n, v) => seen.push(`${n}=${v}`));
-  assert.equal(c.set('port', '1', true), { ok: false, error: "'port' can only be set at start" });
+  assert.equal(c.set('port', '1', true), { ok: false, error: "'port' can only be set at start", reason: "can't set immutable config" });
   assert.equal(c.set('election-timeout', '1000', true), { ok: true });
   assert.equal(seen, ['election-timeout=1000']);
   assert.is(c.set('election-timeout', 'x', true).ok, false);
@@ -136,7 +136,7 @@ test('notify-keyspace-events: any class characters, stored so that they parse ba
   assert.is(c.text('notify-keyspace-events'), 'AKE');
   assert.equal(c.set('notify-keyspace-events', 'AKEn', true), { ok: true });
   assert.is(c.text('notify-keyspace-events'), 'AKEn', 'n survives A, which Redis\'s printer hides it behind');
-  assert.equal(c.set('notify-keyspace-events', 'KEq', true), { ok: false, error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." });
+  assert.equal(c.set('notify-keyspace-events', 'KEq', true), { ok: false, error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." });
   assert.is(c.text('notify-keyspace-events'), 'AKEn', 'a refused value changes nothing');
   assert.equal(c.set('notify-keyspace-events', '', true), { ok: true });
   assert.is(c.text('notify-keyspace-events'), '');

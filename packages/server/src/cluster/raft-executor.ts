@@ -133,19 +133,26 @@ export class RaftExecutor implements Executor {
     attempt: () => Promise<Reply>, readyAfter: () => () => boolean, onTimeout: (last: Reply) => Reply,
   ): Promise<Reply> {
     const deadline = timeoutMs === 0 ? Infinity : Date.now() + timeoutMs;
-    for (;;) {
-      const ready = readyAfter();
-      const reply = await attempt();
-      if (reply.kind !== 'nil' && reply.kind !== 'nilArray') return reply;
-      if (Date.now() >= deadline) return onTimeout(reply);
-      const outcome = await this.host.waitForData(ready, deadline, session.socket);
-      if (outcome === 'lost') {
-        // Point the client at the new leader once there is one (an election takes about one timeout).
-        const until = Date.now() + 2 * this.host.electionTimeoutMs();
-        while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-        return this.redirect(argv, spec);
+    // Blocked from the first attempt that found nothing to the reply, retries and the wait for a new leader included.
+    let blocked = false;
+    try {
+      for (;;) {
+        const ready = readyAfter();
+        const reply = await attempt();
+        if (reply.kind !== 'nil' && reply.kind !== 'nilArray') return reply;
+        if (Date.now() >= deadline) return onTimeout(reply);
+        if (!blocked) { blocked = true; session.blockedWaits++; }
+        const outcome = await this.host.waitForData(ready, deadline, session.socket);
+        if (outcome === 'lost') {
+          // Point the client at the new leader once there is one (an election takes about one timeout).
+          const until = Date.now() + 2 * this.host.electionTimeoutMs();
+          while (!this.host.leaderAddr() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+          return this.redirect(argv, spec);
+        }
+        if (outcome !== 'ready') return onTimeout(reply);
       }
-      if (outcome !== 'ready') return onTimeout(reply);
+    } finally {
+      if (blocked) session.blockedWaits--;
     }
   }
 

@@ -82,13 +82,19 @@ function validClientName(name: string): boolean {
   return true;
 }
 
+/** CLIENT LIST's flags in Redis's order: P subscribed, x in MULTI, b blocked in a blocking command; N for none. */
+function clientFlags(node: NodeContext, s: ClientSession): string {
+  const flags = `${node.pubsub.isSubscribed(s) ? 'P' : ''}${s.multi ? 'x' : ''}${s.blockedWaits > 0 ? 'b' : ''}`;
+  return flags === '' ? 'N' : flags;
+}
+
 export function clientInfoLine(node: NodeContext, s: ClientSession): string {
   const now = Date.now();
   const subs = node.pubsub.countsOf(s);
   return [
     `id=${s.id}`, `addr=${s.addr}`, `laddr=${s.laddr}`, `fd=-1`, `name=${s.name}`,
     `age=${Math.floor((now - s.createdAt) / 1000)}`, `idle=${Math.floor((now - s.lastActivity) / 1000)}`,
-    `flags=${node.pubsub.isSubscribed(s) ? 'P' : 'N'}`, `db=${s.db}`, `sub=${subs.channels}`, `psub=${subs.patterns}`, `ssub=${subs.shard}`, `multi=-1`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
+    `flags=${clientFlags(node, s)}`, `db=${s.db}`, `sub=${subs.channels}`, `psub=${subs.patterns}`, `ssub=${subs.shard}`, `multi=${s.multi ? s.multi.queued.length : -1}`, `qbuf=${s.parser.bufferedBytes}`, `qbuf-free=0`,
     `argv-mem=0`, `multi-mem=0`, `rbs=0`, `rbp=0`, `obl=0`, `oll=0`, `omem=${s.socket.writableLength}`, `tot-mem=0`,
     `events=r`, `cmd=${s.lastCommand}`, `user=${s.user}`, `redir=-1`, `resp=${s.proto}`, `lib-name=${s.libName}`, `lib-ver=${s.libVer}`,
   ].join(' ');

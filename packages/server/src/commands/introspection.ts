@@ -1,7 +1,7 @@
 // COMMAND, INFO and CONFIG: what clients and tools ask a server about itself.
 import { OK, NIL, int, bulk, array, map, set, error, status, verbatim, Errors, type Reply } from '@redisraft-wasm/resp';
 import { commandKeys, globMatch, type CommandSpec } from '@redisraft-wasm/store';
-import { OPTIONS, resolveOptionName } from '../config/index.js';
+import { OPTION_NAMES, optionNamed, type OptionSpec } from '../config/index.js';
 import type { NodeContext } from '../node-context.js';
 import type { ClientSession } from '../session.js';
 import { NO_KEYS, type ServerCommand } from '../server-command.js';
@@ -78,8 +78,26 @@ function command(node: NodeContext, _s: ClientSession, argv: Buffer[]): Reply {
   }
 }
 
+/** Redis's bytesToHuman: 0B, 1023B, 1.00K, 700.00M, up to P; bytes again beyond. */
+function bytesToHuman(n: bigint): string {
+  let div = 1024n;
+  for (const unit of ['K', 'M', 'G', 'T', 'P']) {
+    if (n < div) break;
+    if (n < div * 1024n) return `${(Number(n) / Number(div)).toFixed(2)}${unit}`;
+    div *= 1024n;
+  }
+  return `${n}B`;
+}
+
 function mb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)}M` : `${(bytes / 1024).toFixed(2)}K`;
+}
+
+/** Clients waiting in a blocking command on this node (Redis counts clients, not the keys they wait on). */
+function blockedClients(node: NodeContext): number {
+  let n = 0;
+  for (const s of node.sessions.values()) if (s.blockedWaits > 0) n++;
+  return n;
 }
 
 const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
@@ -94,14 +112,16 @@ const SECTIONS: Record<string, (node: NodeContext) => string[]> = {
   },
   clients: (node) => [
     `connected_clients:${node.sessions.size}`, 'cluster_connections:0', `maxclients:${node.config.int('maxclients')}`,
-    'client_recent_max_input_buffer:0', 'client_recent_max_output_buffer:0', 'blocked_clients:0', 'tracking_clients:0', 'clients_in_timeout_table:0',
+    'client_recent_max_input_buffer:0', 'client_recent_max_output_buffer:0', `blocked_clients:${blockedClients(node)}`, 'tracking_clients:0', 'clients_in_timeout_table:0',
   ],
   memory: (node) => {
     const m = process.memoryUsage();
     return [
       `used_memory:${m.heapUsed + m.external}`, `used_memory_human:${mb(m.heapUsed + m.external)}`, `used_memory_rss:${m.rss}`,
       `used_memory_rss_human:${mb(m.rss)}`, `used_memory_dataset:${node.store.memoryUsage()}`, `used_memory_dataset_human:${mb(node.store.memoryUsage())}`,
-      'maxmemory:0', 'maxmemory_human:0B', `maxmemory_policy:${node.config.text('maxmemory-policy')}`, 'mem_allocator:v8',
+      // maxmemory is reported as set; it is not enforced (no write is refused for memory).
+      `maxmemory:${node.config.text('maxmemory')}`, `maxmemory_human:${bytesToHuman(BigInt(node.config.text('maxmemory')))}`,
+      `maxmemory_policy:${node.config.text('maxmemory-policy')}`, 'mem_allocator:v8',
       ...node.memoryInfo.flatMap((f) => f()),
     ];
   },
@@ -139,43 +159,75 @@ export function infoText(node: NodeContext, wanted: string[]): string {
   return parts.join('\r\n');
 }
 
+function configValue(node: NodeContext, spec: OptionSpec): string {
+  if (spec.name === 'dir') return node.config.text('dir') || process.cwd();
+  return spec.show ? spec.show(node.config.text(spec.name)) : node.config.text(spec.name);
+}
+
+/**
+ * CONFIG GET as Redis 7 answers it: a name without glob characters is looked
+ * up (aliases too) and answered under the spelling asked; a pattern lists
+ * every matching name and alias; several arguments, no pair twice.
+ */
+function configGet(node: NodeContext, argv: Buffer[]): Reply {
+  const out: Reply[] = [];
+  const seen = new Set<string>();
+  for (const arg of argv.slice(2)) {
+    const pat = arg.toString();
+    if (!/[[*?]/.test(pat)) {
+      const found = optionNamed(pat);
+      if (!found || found.spec.scope !== 'redis' || seen.has(found.name)) continue;
+      seen.add(found.name);
+      out.push(bulk(pat), bulk(configValue(node, found.spec)));
+      continue;
+    }
+    for (const [name, spec] of OPTION_NAMES) {
+      if (spec.scope !== 'redis' || seen.has(name) || !globMatch(arg, Buffer.from(name), true)) continue;
+      seen.add(name);
+      out.push(bulk(name), bulk(configValue(node, spec)));
+    }
+  }
+  return map(out);
+}
+
+/**
+ * CONFIG SET name value [name value ...], all or nothing, with config.c's
+ * precedence of errors: the first unknown name, else the first immutable or
+ * repeated one (as spelled), else the first bad value (under the name or
+ * alias used); nothing changes unless every pair is good.
+ */
+function configSet(node: NodeContext, argv: Buffer[]): Reply {
+  if (argv.length < 4) return error(Errors.wrongArity('config|set'));
+  if (argv.length % 2 !== 0) return error(Errors.syntax);
+  const pairs: (readonly [OptionSpec, string])[] = [];
+  const names: string[] = [];
+  let refused: string | null = null;
+  for (let i = 2; i < argv.length; i += 2) {
+    const typed = argv[i]!.toString();
+    const found = optionNamed(typed);
+    if (!found || found.spec.scope !== 'redis') {
+      if (refused === null) return error(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
+      continue;
+    }
+    if (refused !== null) continue;
+    if (found.spec.startOnly) refused = `ERR CONFIG SET failed (possibly related to argument '${typed}') - can't set immutable config`;
+    else if (names.includes(found.name)) refused = `ERR CONFIG SET failed (possibly related to argument '${typed}') - duplicate parameter`;
+    pairs.push([found.spec, argv[i + 1]!.toString()]);
+    names.push(found.name);
+  }
+  if (refused !== null) return error(refused);
+  const r = node.config.setAll(pairs, true);
+  if (!r.ok) return error(`ERR CONFIG SET failed (possibly related to argument '${names[r.index]}') - ${r.reason}`);
+  return OK;
+}
+
 function config(node: NodeContext, _s: ClientSession, argv: Buffer[]): Reply {
   const sub = argv[1]!.toString().toLowerCase();
   if (sub === 'get') {
     if (argv.length < 3) return error(Errors.wrongArity('config|get'));
-    const out: Reply[] = [];
-    const seen = new Set<string>();
-    for (const pat of argv.slice(2)) {
-      for (const o of OPTIONS) {
-        if (o.scope !== 'redis' || seen.has(o.name) || !globMatch(pat, Buffer.from(o.name), true)) continue;
-        seen.add(o.name);
-        const value = o.name === 'dir' ? node.config.text('dir') || process.cwd() : o.show ? o.show(node.config.text(o.name)) : node.config.text(o.name);
-        out.push(bulk(o.name), bulk(value));
-      }
-    }
-    return map(out);
+    return configGet(node, argv);
   }
-  if (sub === 'set') {
-    if (argv.length < 4 || argv.length % 2 !== 0) return error(Errors.wrongArity('config|set'));
-    // Check every pair before applying any, so a bad one changes nothing.
-    const pairs: [string, string][] = [];
-    for (let i = 2; i < argv.length; i += 2) {
-      const name = argv[i]!.toString();
-      const spec = resolveOptionName(name);
-      if (!spec || spec.scope !== 'redis') return error(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
-      if (spec.startOnly) return error(`ERR CONFIG SET failed (possibly related to argument '${spec.name}') - can't set immutable config`);
-      pairs.push([spec.name, argv[i + 1]!.toString()]);
-    }
-    const trial = pairs.map(([n, v]) => ({ n, v, r: node.config.text(n) }));
-    for (const { n, v } of trial) {
-      const r = node.config.set(n, v, true);
-      if (!r.ok) {
-        for (const t of trial) node.config.set(t.n, t.r, true);
-        return error(`ERR CONFIG SET failed (possibly related to argument '${n}') - ${r.error}`);
-      }
-    }
-    return OK;
-  }
+  if (sub === 'set') return configSet(node, argv);
   if (sub === 'resetstat') {
     for (const k of Object.keys(node.stats) as (keyof typeof node.stats)[]) node.stats[k] = 0;
     return OK;
