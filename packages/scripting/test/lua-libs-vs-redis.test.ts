@@ -3,6 +3,7 @@
 // generated cases through EVAL and through our LuaVm, and require the same
 // text from both. Skipped when redis-server is absent. LUA_LIBS_SEED and
 // LUA_LIBS_CASES change the batch; LUA_LIBS_SHOW=n prints n of its cases.
+import { seededRandom } from '@redisraft-wasm/store';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,18 +18,8 @@ const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 // ------------------------------------------------------------ generators
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const rand = prng(SEED);
+const rand = seededRandom(SEED);
 const int = (n: number) => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 
