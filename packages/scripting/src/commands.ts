@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ScriptingEngine } from './engine.js';
 import { FunctionLibraries } from './function-libraries.js';
 import { NOSCRIPT } from './script-cache.js';
-import { SCRIPT_FLAGS, type ScriptFlag } from './shebang.js';
+import { SCRIPT_FLAGS, parseShebang, type ScriptFlag } from './shebang.js';
 
 const ERR_NUMKEYS_TOO_MANY = error("ERR Number of keys can't be greater than number of args");
 const ERR_NUMKEYS_NEGATIVE = error("ERR Number of keys can't be negative");
@@ -225,10 +225,10 @@ export function scriptingCommands(engine: ScriptingEngine): StoreCommand[] {
     {
       ...evalShape, name: 'eval', arity: -3, flags: ['noscript', 'stale', 'skip_monitor', 'may_replicate', 'no_mandatory_keys', 'movablekeys'],
       summary: 'Executes a server-side Lua script.', since: '2.6.0', handler: evalBody(false),
+      // The body carries its own flags: no hashing or cache lookup needed to route it.
       readOnlyCall: (argv) => {
-        const s = scripts.getForRead(createShaOf(argv[1]!));
-        if (s) return noWrites(s.shebang.compat, s.shebang.flags);
-        return peekNoWrites(argv[1]!);
+        const sb = parseShebang(argv[1]!);
+        return sb.ok && noWrites(sb.shebang.compat, sb.shebang.flags);
       },
     },
     {
@@ -256,18 +256,6 @@ export function scriptingCommands(engine: ScriptingEngine): StoreCommand[] {
       handler: functionCmd, readOnlyCall: (argv) => !writesFunctions(argv),
     },
   ];
-}
-
-function createShaOf(body: Buffer): string {
-  return createHash('sha1').update(body).digest('hex');
-}
-
-/** Whether a body not compiled yet declares no-writes in its shebang (a read, decided before any compile). */
-function peekNoWrites(body: Buffer): boolean {
-  if (body.length < 2 || body[0] !== 0x23 || body[1] !== 0x21) return false;
-  const end = body.indexOf(0x0a);
-  const line = body.subarray(0, end < 0 ? body.length : end).toString('latin1');
-  return /(^|\s)flags=(\S*,)?no-writes(,|\s|$)/.test(line);
 }
 
 /** FUNCTION DUMP's payload: our saved form behind a tag and a SHA1, so RESTORE refuses damage. */
